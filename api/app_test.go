@@ -1,0 +1,161 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/surveytest"
+)
+
+// testApp is the real Echo app on a real database, with a key per role.
+type testApp struct {
+	t      *testing.T
+	srv    *Server
+	store  *survey.Store
+	keys   map[survey.Role]string
+	logBuf *syncBuffer
+}
+
+// forEachDB runs fn on a fresh app per database of this test run.
+func forEachDB(t *testing.T, fn func(t *testing.T, app *testApp)) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+		fn(t, newTestApp(t, s))
+	})
+}
+
+func newTestApp(t *testing.T, s *survey.Store) *testApp {
+	t.Helper()
+	app := &testApp{t: t, store: s, keys: map[survey.Role]string{}, logBuf: &syncBuffer{}}
+	app.srv = New(Config{Store: s, Logger: testLogger(app.logBuf), BaseURL: "http://brandlift.test", Version: "test"})
+	for _, r := range []survey.Role{survey.RoleAdmin, survey.RoleMarketer, survey.RoleAnalyst} {
+		_, plain, err := s.CreateAPIKey(context.Background(), "test "+string(r), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app.keys[r] = plain
+	}
+	return app
+}
+
+// response is a recorded answer with helpers to read it.
+type response struct {
+	*httptest.ResponseRecorder
+	t *testing.T
+}
+
+// do sends a request as role ("" for none); body may be a string, []byte or
+// any value to encode as JSON.
+func (a *testApp) do(method, path string, role survey.Role, body any, headers ...string) response {
+	a.t.Helper()
+	var r *bytes.Reader
+	switch b := body.(type) {
+	case nil:
+		r = bytes.NewReader(nil)
+	case string:
+		r = bytes.NewReader([]byte(b))
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		enc, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		r = bytes.NewReader(enc)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+a.keys[role])
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	a.srv.Handler().ServeHTTP(rec, req)
+	return response{rec, a.t}
+}
+
+// status fails the test unless the response has the wanted status.
+func (r response) status(want int) response {
+	r.t.Helper()
+	if r.Code != want {
+		r.t.Fatalf("status %d, want %d; body: %s", r.Code, want, r.Body.String())
+	}
+	return r
+}
+
+// decode reads the JSON body into v.
+func (r response) decode(v any) {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body.Bytes(), v); err != nil {
+		r.t.Fatalf("decode %q: %v", r.Body.String(), err)
+	}
+}
+
+// problem reads a problem+json body and checks its content type.
+func (r response) problem() Problem {
+	r.t.Helper()
+	if ct := r.Header().Get("Content-Type"); ct != "application/problem+json" {
+		r.t.Fatalf("content type %q, want application/problem+json; body %s", ct, r.Body.String())
+	}
+	var p Problem
+	r.decode(&p)
+	if p.Status != r.Code || p.Type == "" || p.RequestID == "" {
+		r.t.Fatalf("incomplete problem %+v for status %d", p, r.Code)
+	}
+	return p
+}
+
+// fields lists the problem's field paths.
+func (p Problem) fields() []string {
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+func exampleStudy(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("testdata/example_study.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// createStudy posts a study and returns it.
+func (a *testApp) createStudy(body any) survey.Study {
+	a.t.Helper()
+	var st survey.Study
+	a.do("POST", "/api/v1/studies", survey.RoleMarketer, body).status(http.StatusCreated).decode(&st)
+	return st
+}
+
+func hasAll(got []string, want ...string) (missing []string) {
+	set := map[string]bool{}
+	for _, g := range got {
+		set[g] = true
+	}
+	for _, w := range want {
+		if !set[w] {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

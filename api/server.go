@@ -1,0 +1,79 @@
+// Package api is Brandlift's HTTP interface: one Echo app with the route
+// table, middleware, one error handler, and a file per resource.
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// Config is what the server needs from the command line.
+type Config struct {
+	Store   *survey.Store
+	Logger  *slog.Logger
+	BaseURL string // absolute URL respondents reach us at, for links
+	// PublicRate is the requests per minute per IP allowed on public
+	// endpoints; 0 turns limiting off.
+	PublicRate int
+	Version    string
+}
+
+// Server is the Brandlift HTTP application.
+type Server struct {
+	cfg   Config
+	store *survey.Store
+	log   *slog.Logger
+	echo  *echo.Echo
+}
+
+// New builds the app and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, echo: e}
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Use(s.requestIDMiddleware, s.logMiddleware, s.recoverMiddleware)
+	s.register()
+	return s
+}
+
+// Handler returns the app as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// HTTPServer wraps the app in an http.Server with timeouts that keep slow
+// or idle clients from holding connections forever.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// jsonEncoder writes compact JSON without escaping <, > and &, which the
+// API returns inside strings verbatim (clients escape when they render).
+func jsonEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// writeJSON sends v as application/json with the given status.
+func writeJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	return jsonEncoder(c.Response()).Encode(v)
+}

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// StudyList is a page of studies.
+type StudyList struct {
+	Studies    []survey.Study `json:"studies"`
+	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) createStudy(c echo.Context) error {
+	var in survey.StudyInput
+	if err := decodeJSON(c, managementBodyLimit, &in); err != nil {
+		return err
+	}
+	st, err := s.store.CreateStudy(c.Request().Context(), &in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/studies/"+st.ID)
+	return writeJSON(c, http.StatusCreated, view(c, st))
+}
+
+func (s *Server) listStudies(c echo.Context) error {
+	f := survey.StudyFilter{Cursor: c.QueryParam("cursor")}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > survey.MaxPageSize {
+			return badParam("limit", "must be an integer from 1 to %d, got %q", survey.MaxPageSize, v)
+		}
+		f.Limit = n
+	}
+	switch st := survey.Status(c.QueryParam("status")); st {
+	case "", survey.StatusDraft, survey.StatusLive, survey.StatusPaused, survey.StatusClosed:
+		f.Status = st
+	default:
+		return badParam("status", "unknown status %q; valid: draft, live, paused, closed", st)
+	}
+	switch k := survey.Kind(c.QueryParam("kind")); k {
+	case "", survey.KindBrandLift, survey.KindNPS:
+		f.Kind = k
+	default:
+		return badParam("kind", "unknown kind %q; valid: brand_lift, nps", k)
+	}
+	studies, next, err := s.store.Studies(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	for i := range studies {
+		studies[i] = *view(c, &studies[i])
+	}
+	return writeJSON(c, http.StatusOK, StudyList{Studies: studies, NextCursor: next})
+}
+
+func (s *Server) getStudy(c echo.Context) error {
+	st, err := s.study(c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, view(c, st))
+}
+
+func (s *Server) patchStudy(c echo.Context) error {
+	var in survey.StudyInput
+	if err := decodeJSON(c, managementBodyLimit, &in); err != nil {
+		return err
+	}
+	st, err := s.store.UpdateStudy(c.Request().Context(), c.Param("id"), &in)
+	if err != nil {
+		return studyError(err)
+	}
+	return writeJSON(c, http.StatusOK, view(c, st))
+}
+
+func (s *Server) deleteStudy(c echo.Context) error {
+	force := false
+	if v := c.QueryParam("force"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return badParam("force", "must be true or false, got %q", v)
+		}
+		force = b
+	}
+	if err := s.store.DeleteStudy(c.Request().Context(), c.Param("id"), force); err != nil {
+		return studyError(err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) lifecycle(action survey.Action) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		st, err := s.store.Transition(c.Request().Context(), c.Param("id"), action)
+		if err != nil {
+			return studyError(err)
+		}
+		return writeJSON(c, http.StatusOK, view(c, st))
+	}
+}
+
+// study loads the study named by the :id path parameter.
+func (s *Server) study(c echo.Context) (*survey.Study, error) {
+	st, err := s.store.Study(c.Request().Context(), c.Param("id"))
+	return st, studyError(err)
+}
+
+// studyError names the missing thing in a 404.
+func studyError(err error) error {
+	if errors.Is(err, survey.ErrNotFound) {
+		return notFound("study")
+	}
+	return err
+}
+
+// view hides what the caller may not see: analysts never see a study's
+// signing secret.
+func view(c echo.Context, st *survey.Study) *survey.Study {
+	if level(principal(c).Role) < marketer {
+		cp := *st
+		cp.Secret = ""
+		return &cp
+	}
+	return st
+}

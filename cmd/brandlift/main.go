@@ -1,0 +1,77 @@
+// Command brandlift is the Brandlift server and its admin tools in one
+// binary: serve, demo, migrate, keys, users and version.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const usage = `brandlift: brand-lift and NPS surveys with honest statistics
+
+Usage:
+  brandlift serve   [--addr 127.0.0.1:8080] [--db DSN]   migrate the schema, then serve
+  brandlift migrate up|status [--db DSN]
+  brandlift keys create --role admin|marketer|analyst --name NAME [--db DSN]
+  brandlift version
+
+Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
+BRANDLIFT_PUBLIC_RATE, BRANDLIFT_LOG_FORMAT). Run "brandlift COMMAND -h" for a
+command's flags.
+`
+
+// errUsage marks a mistake on the command line (exit code 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the process exit code. Every
+// failure is one line on stderr: no panics, no stack traces.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmdServe(args[1:], stdout, stderr)
+	case "migrate":
+		err = cmdMigrate(args[1:], stdout, stderr)
+	case "keys":
+		err = cmdKeys(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "brandlift", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "brandlift: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "brandlift:", strings.TrimPrefix(err.Error(), "usage: "))
+		return 2
+	default:
+		fmt.Fprintln(stderr, "brandlift:", oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func usageErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}

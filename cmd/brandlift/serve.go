@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/brandlift/brandlift/api"
+	"github.com/brandlift/brandlift/survey"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after
+// SIGINT or SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+func cmdServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
+	db := dbFlag(fs, survey.DefaultDSN)
+	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links; default http://ADDR (env "+envBaseURL+")")
+	rate := rateFlag(fs)
+	newLog := logFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkRate(*rate); err != nil {
+		return err
+	}
+	log, err := newLog(stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	store, err := openStore(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return serve(ctx, store, serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, stdout)
+}
+
+type serveOptions struct {
+	addr, baseURL string
+	rate          int
+}
+
+// serve listens until ctx ends, then lets in-flight requests finish.
+func serve(ctx context.Context, store *survey.Store, o serveOptions, log *slog.Logger, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
+	}
+	if o.baseURL == "" {
+		o.baseURL = "http://" + ln.Addr().String()
+	}
+	srv := api.New(api.Config{Store: store, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version()})
+	httpSrv := srv.HTTPServer(o.addr)
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	log.Info("serving", "url", o.baseURL, "db", store.Dialect(), "version", version())
+	fmt.Fprintf(stdout, "Brandlift is listening on %s\n", o.baseURL)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace.String())
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,66 @@
+-- Studies, their questions and options, and API keys.
+-- Tables that grow with traffic (later: responses, answers, exposures) carry
+-- study_id first in every key so that the schema can shard by study.
+
+CREATE TABLE studies (
+    id               TEXT PRIMARY KEY,
+    public_key       TEXT NOT NULL UNIQUE,
+    secret           BLOB NOT NULL,
+    name             TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    brand            TEXT NOT NULL DEFAULT '',
+    locales          TEXT NOT NULL,
+    default_locale   TEXT NOT NULL,
+    assignment       TEXT NOT NULL,
+    control_share    REAL NOT NULL,
+    target_per_group INTEGER NOT NULL DEFAULT 0,
+    confidence       REAL NOT NULL,
+    reach            INTEGER NOT NULL DEFAULT 0,
+    spend            REAL NOT NULL DEFAULT 0,
+    currency         TEXT NOT NULL DEFAULT '',
+    settings         TEXT NOT NULL DEFAULT '{}',
+    created_at       DATETIME NOT NULL,
+    updated_at       DATETIME NOT NULL,
+    launched_at      DATETIME,
+    closed_at        DATETIME
+);
+CREATE INDEX studies_status_kind ON studies (status, kind, id);
+
+CREATE TABLE questions (
+    study_id   TEXT NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    type       TEXT NOT NULL,
+    metric     TEXT NOT NULL DEFAULT '',
+    text       TEXT NOT NULL,
+    required   INTEGER NOT NULL DEFAULT 1,
+    randomize  INTEGER NOT NULL DEFAULT 0,
+    scale      INTEGER NOT NULL DEFAULT 0,
+    attention  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (study_id, key)
+);
+
+CREATE TABLE question_options (
+    study_id     TEXT NOT NULL,
+    question_key TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    positive     INTEGER NOT NULL DEFAULT 0,
+    fixed        INTEGER NOT NULL DEFAULT 0,
+    exclusive    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (study_id, question_key, key),
+    FOREIGN KEY (study_id, question_key) REFERENCES questions (study_id, key) ON DELETE CASCADE
+);
+
+CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE,
+    created_at   DATETIME NOT NULL,
+    last_used_at DATETIME,
+    revoked_at   DATETIME
+);

@@ -1,0 +1,53 @@
+package survey
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound is returned when a study, key or response does not exist.
+var ErrNotFound = errors.New("not found")
+
+// FieldError names one invalid field by its JSON path, for example
+// "questions[2].options[0].text.en".
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError lists every invalid field of an input at once.
+type ValidationError struct {
+	Errors []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, f := range e.Errors {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// add records one problem; it is the building block of every validator.
+func (e *ValidationError) add(field, format string, args ...any) {
+	e.Errors = append(e.Errors, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// orNil returns e when it holds at least one problem, nil otherwise.
+func (e *ValidationError) orNil() error {
+	if len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
+
+// ConflictError reports an action that the study's current state forbids,
+// such as launching a closed study or editing questions of a live one.
+type ConflictError struct {
+	Status Status // the study's current status
+	Field  string // the field that may not change, when there is one
+	Detail string
+}
+
+func (e *ConflictError) Error() string { return e.Detail }

@@ -1,0 +1,4 @@
+package survey
+
+// AllModels exposes the model list to the external tests.
+var AllModels = allModels

@@ -1,0 +1,7 @@
+package survey
+
+// allModels lists every GORM model that maps a table of the migrated schema;
+// the migration test checks each model's columns against the database.
+var allModels = []any{
+	&schemaMigration{}, &studyRow{}, &questionRow{}, &optionRow{}, &apiKeyRow{},
+}

@@ -1,0 +1,263 @@
+package survey
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// SupportedLocales are the languages the respondent page and dashboard speak.
+var SupportedLocales = []string{"ru", "en"}
+
+// Confidences are the confidence levels a report may use.
+var Confidences = []float64{0.8, 0.9, 0.95}
+
+// MaxNameLength is the longest study name, in characters.
+const MaxNameLength = 200
+
+// keyPattern is the shape of question and option keys: they become column
+// names in exports and keys in answers, so they stay short and plain.
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+var (
+	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+	originPattern   = regexp.MustCompile(`^https?://[a-zA-Z0-9.*-]+(:[0-9]+)?$`)
+)
+
+var targetMeasures = []string{"abs_lift", "rel_lift", "nps", "top2box", "mean"}
+
+// Validate checks a whole study spec and returns a *ValidationError listing
+// every problem by JSON path, or nil.
+func (s *Spec) Validate() error {
+	v := &ValidationError{}
+	name := strings.TrimSpace(s.Name)
+	switch {
+	case name == "":
+		v.add("name", "must not be empty")
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		v.add("name", "must be at most %d characters, got %d", MaxNameLength, utf8.RuneCountInString(name))
+	}
+	if s.Kind != KindBrandLift && s.Kind != KindNPS {
+		v.add("kind", "unknown kind %q; valid: brand_lift, nps", s.Kind)
+	}
+	s.validateLocales(v)
+	switch s.Assignment {
+	case AssignSignedLink, AssignHoldout, AssignExposure:
+	default:
+		v.add("assignment", "unknown assignment %q; valid: signed_link, holdout, exposure", s.Assignment)
+	}
+	if !(s.ControlShare > 0 && s.ControlShare < 1) {
+		v.add("control_share", "must be strictly between 0 and 1, got %v", s.ControlShare)
+	}
+	if !contains(Confidences, s.Confidence) {
+		v.add("confidence", "must be one of 0.8, 0.9, 0.95, got %v", s.Confidence)
+	}
+	if s.TargetPerGroup < 0 {
+		v.add("target_per_group", "must not be negative")
+	}
+	if s.Reach < 0 {
+		v.add("reach", "must not be negative")
+	}
+	if s.Spend < 0 {
+		v.add("spend", "must not be negative")
+	}
+	if s.Currency != "" && !currencyPattern.MatchString(s.Currency) {
+		v.add("currency", "must be a three-letter ISO 4217 code such as RUB, got %q", s.Currency)
+	}
+	s.validateQuestions(v)
+	s.validateSettings(v)
+	return v.orNil()
+}
+
+func (s *Spec) validateLocales(v *ValidationError) {
+	if len(s.Locales) == 0 {
+		v.add("locales", "must list at least one locale; supported: %s", strings.Join(SupportedLocales, ", "))
+	}
+	seen := map[string]bool{}
+	for i, l := range s.Locales {
+		path := fmt.Sprintf("locales[%d]", i)
+		if !contains(SupportedLocales, l) {
+			v.add(path, "unsupported locale %q; supported: %s", l, strings.Join(SupportedLocales, ", "))
+		}
+		if seen[l] {
+			v.add(path, "duplicate locale %q", l)
+		}
+		seen[l] = true
+	}
+	if len(s.Locales) > 0 && !contains(s.Locales, s.DefaultLocale) {
+		v.add("default_locale", "must be one of the study's locales, got %q", s.DefaultLocale)
+	}
+}
+
+// validateText requires a non-empty text for every declared locale and
+// rejects texts in undeclared ones.
+func (s *Spec) validateText(v *ValidationError, path string, t Text) {
+	for _, l := range s.Locales {
+		if !contains(SupportedLocales, l) {
+			continue // reported once, on locales
+		}
+		if strings.TrimSpace(t[l]) == "" {
+			v.add(path+"."+l, "text is missing for declared locale %q", l)
+		}
+	}
+	for l := range t {
+		if !contains(s.Locales, l) {
+			v.add(path+"."+l, "locale %q is not declared in locales", l)
+		}
+	}
+}
+
+func (s *Spec) validateQuestions(v *ValidationError) {
+	if len(s.Questions) == 0 {
+		v.add("questions", "a study needs at least one question")
+	}
+	seen := map[string]bool{}
+	for i := range s.Questions {
+		q := &s.Questions[i]
+		path := fmt.Sprintf("questions[%d]", i)
+		if !keyPattern.MatchString(q.Key) {
+			v.add(path+".key", "must match %s, got %q", keyPattern, q.Key)
+		} else if seen[q.Key] {
+			v.add(path+".key", "duplicate question key %q", q.Key)
+		}
+		seen[q.Key] = true
+		s.validateText(v, path+".text", q.Text)
+		s.validateQuestion(v, path, q)
+	}
+}
+
+func (s *Spec) validateQuestion(v *ValidationError, path string, q *Question) {
+	switch q.Type {
+	case SingleChoice, MultiChoice, NPSQuestion, Rating, TextQuestion:
+	default:
+		v.add(path+".type", "unknown question type %q; valid: single_choice, multi_choice, nps, rating, text", q.Type)
+		return
+	}
+	if q.Type == Rating {
+		if q.Scale < 2 || q.Scale > 11 {
+			v.add(path+".scale", "rating scale must be between 2 and 11, got %d", q.Scale)
+		}
+	} else if q.Scale != 0 {
+		v.add(path+".scale", "only rating questions have a scale")
+	}
+	if !q.IsChoice() {
+		if len(q.Options) > 0 {
+			v.add(path+".options", "only choice questions have options")
+		}
+		if q.Metric != "" {
+			v.add(path+".metric", "only choice questions have a metric")
+		}
+		if q.Attention != "" {
+			v.add(path+".attention", "only choice questions have an attention option")
+		}
+		return
+	}
+	switch q.Metric {
+	case "", AdRecall, Awareness, Consideration, Favorability, PurchaseIntent, CustomMetric:
+	default:
+		v.add(path+".metric", "unknown metric %q; valid: ad_recall, awareness, consideration, favorability, purchase_intent, custom", q.Metric)
+	}
+	if len(q.Options) < 2 {
+		v.add(path+".options", "a choice question needs at least two options")
+	}
+	s.validateOptions(v, path, q)
+}
+
+func (s *Spec) validateOptions(v *ValidationError, path string, q *Question) {
+	seen := map[string]bool{}
+	positives := 0
+	for j, o := range q.Options {
+		op := fmt.Sprintf("%s.options[%d]", path, j)
+		if !keyPattern.MatchString(o.Key) {
+			v.add(op+".key", "must match %s, got %q", keyPattern, o.Key)
+		} else if seen[o.Key] {
+			v.add(op+".key", "duplicate option key %q", o.Key)
+		}
+		seen[o.Key] = true
+		s.validateText(v, op+".text", o.Text)
+		if o.Positive {
+			positives++
+		}
+		if o.Exclusive && q.Type != MultiChoice {
+			v.add(op+".exclusive", "only multi_choice options can be exclusive")
+		}
+		if o.Exclusive && o.Positive {
+			v.add(op+".exclusive", "an exclusive option (\"none of these\") cannot be positive")
+		}
+	}
+	if q.Metric != "" && positives == 0 && len(q.Options) > 0 {
+		v.add(path+".options", "a question with metric %q needs at least one option marked positive", q.Metric)
+	}
+	if q.Attention != "" {
+		if !seen[q.Attention] {
+			v.add(path+".attention", "names option %q, which the question does not have", q.Attention)
+		}
+		if q.Metric != "" {
+			v.add(path+".attention", "an attention check cannot also be a lift metric")
+		}
+	}
+}
+
+func (s *Spec) validateSettings(v *ValidationError) {
+	if s.Consent != nil {
+		s.validateText(v, "consent", s.Consent)
+	}
+	for i, t := range s.Targets {
+		path := fmt.Sprintf("targets[%d]", i)
+		q := s.Question(t.Question)
+		if q == nil {
+			v.add(path+".question", "no question with key %q", t.Question)
+		}
+		if !contains(targetMeasures, t.Measure) {
+			v.add(path+".measure", "unknown measure %q; valid: %s", t.Measure, strings.Join(targetMeasures, ", "))
+		} else if q != nil && !measureFits(t.Measure, q) {
+			v.add(path+".measure", "measure %q does not apply to a %s question", t.Measure, q.Type)
+		} else if strings.HasSuffix(t.Measure, "_lift") && !s.HasGroups() {
+			v.add(path+".measure", "a lift needs exposed and control groups; an nps study has one population")
+		}
+		if t.Option != "" && (q == nil || q.Option(t.Option) == nil) {
+			v.add(path+".option", "question %q has no option %q", t.Question, t.Option)
+		}
+		if t.Deadline.IsZero() {
+			v.add(path+".deadline", "a target needs a deadline (RFC 3339 time)")
+		}
+	}
+	if w := s.Weighting; w != nil {
+		if len(w.Attributes) == 0 {
+			v.add("weighting.attributes", "must name at least one attribute")
+		}
+		for attr, margin := range w.Margins {
+			if !contains(w.Attributes, attr) {
+				v.add("weighting.margins."+attr, "margin for an attribute not listed in weighting.attributes")
+			}
+			sum := 0.0
+			for level, share := range margin {
+				if share <= 0 {
+					v.add("weighting.margins."+attr+"."+level, "share must be positive")
+				}
+				sum += share
+			}
+			if sum < 0.999 || sum > 1.001 {
+				v.add("weighting.margins."+attr, "shares must sum to 1, got %.4f", sum)
+			}
+		}
+	}
+	for i, origin := range s.FrameAncestors {
+		if !originPattern.MatchString(origin) {
+			v.add(fmt.Sprintf("frame_ancestors[%d]", i), "must be an origin such as https://example.com, got %q", origin)
+		}
+	}
+}
+
+// measureFits reports whether a KPI measure can be computed for a question.
+func measureFits(measure string, q *Question) bool {
+	switch measure {
+	case "abs_lift", "rel_lift":
+		return q.IsChoice() && q.Metric != ""
+	case "nps":
+		return q.Type == NPSQuestion
+	default: // top2box, mean
+		return q.Type == Rating
+	}
+}
