@@ -126,6 +126,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		p := toProblem(err)
+		if p.Status == http.StatusNotFound && p.Detail == http.StatusText(http.StatusNotFound) {
+			p.Detail = "no route " + c.Request().Method + " " + c.Request().URL.Path
+		}
+		if p.Status == http.StatusMethodNotAllowed {
+			p.Detail = c.Request().Method + " is not allowed on " + c.Request().URL.Path
+		}
 		p.Instance = c.Request().URL.Path
 		p.RequestID = requestID(c)
 		if p.Status >= 500 {
@@ -134,11 +140,6 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		for k, v := range p.headers {
 			c.Response().Header().Set(k, v)
-		}
-		if p.Status == http.StatusMethodNotAllowed {
-			if allow := c.Response().Header().Get(echo.HeaderAllow); allow == "" {
-				c.Response().Header().Del(echo.HeaderAllow)
-			}
 		}
 		writeProblem(c, p)
 	}
