@@ -83,6 +83,13 @@ func decodeStrict(body []byte, dst any) error {
 	return nil
 }
 
+// decodeNumbers decodes JSON keeping numbers as json.Number.
+func decodeNumbers(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	return dec.Decode(dst)
+}
+
 func jsonSyntaxDetail(err error, body []byte) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {

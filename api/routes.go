@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
 )
@@ -31,6 +32,16 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/studies/:id/pause", marketer, s.lifecycle(survey.Pause)},
 		{http.MethodPost, "/api/v1/studies/:id/resume", marketer, s.lifecycle(survey.Resume)},
 		{http.MethodPost, "/api/v1/studies/:id/close", marketer, s.lifecycle(survey.Close)},
+		{http.MethodPost, "/api/v1/studies/:id/links", marketer, s.createLinks},
+		{http.MethodDelete, "/api/v1/studies/:id/respondents/:rid", admin, s.eraseRespondent},
+
+		{http.MethodPost, "/api/v1/public/responses", public, s.submitResponse},
+		{http.MethodGet, "/api/v1/public/studies/:public_key/assignment", public, s.assignment},
+		{http.MethodGet, "/px/:public_key", public, s.pixel},
+		{http.MethodGet, "/s/:public_key", public, s.surveyPage},
+		{http.MethodPost, "/s/:public_key", public, s.submitForm},
+		{http.MethodGet, "/s/:public_key/thanks", public, s.thanks},
+		{http.MethodGet, "/static/*", public, echo.WrapHandler(frontend.Static())},
 	}
 }
 

@@ -119,11 +119,11 @@ func studyError(err error) error {
 }
 
 // view hides what the caller may not see: analysts never see a study's
-// signing secret.
+// signing secret or assignment key.
 func view(c echo.Context, st *survey.Study) *survey.Study {
 	if level(principal(c).Role) < marketer {
 		cp := *st
-		cp.Secret = ""
+		cp.Secret, cp.AssignmentKey = "", ""
 		return &cp
 	}
 	return st

@@ -41,10 +41,13 @@ func TestCreateExampleStudy(t *testing.T) {
 		}
 		var got survey.Study
 		app.do("GET", "/api/v1/studies/"+st.ID, survey.RoleAnalyst, nil).status(http.StatusOK).decode(&got)
-		if got.Secret != "" {
-			t.Errorf("analyst sees the secret")
+		if got.Secret != "" || got.AssignmentKey != "" {
+			t.Errorf("analyst sees the secret or assignment key")
 		}
-		got.Secret = st.Secret
+		if st.AssignmentKey != st.Secret {
+			t.Errorf("assignment key should start equal to the secret")
+		}
+		got.Secret, got.AssignmentKey = st.Secret, st.AssignmentKey
 		if fmt.Sprint(got) != fmt.Sprint(st) {
 			t.Errorf("GET differs from POST:\n%+v\n%+v", got, st)
 		}

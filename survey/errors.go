@@ -14,6 +14,9 @@ var ErrNotFound = errors.New("not found")
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Code is a stable machine-readable reason where one helps a client
+	// (the survey page localizes answer errors by it).
+	Code string `json:"code,omitempty"`
 }
 
 // ValidationError lists every invalid field of an input at once.
@@ -33,6 +36,21 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) add(field, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
+
+// addCode records a problem with a machine-readable code.
+func (e *ValidationError) addCode(field, code, format string, args ...any) {
+	e.Errors = append(e.Errors, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// Answer error codes.
+const (
+	CodeRequired        = "required"
+	CodeInvalid         = "invalid"
+	CodeTooLong         = "too_long"
+	CodeExclusive       = "exclusive"
+	CodeUnknownQuestion = "unknown_question"
+	CodeConsent         = "consent_required"
+)
 
 // orNil returns e when it holds at least one problem, nil otherwise.
 func (e *ValidationError) orNil() error {

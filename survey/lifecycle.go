@@ -66,5 +66,9 @@ func (s *Store) Transition(ctx context.Context, id string, action Action) (*Stud
 	if err != nil {
 		return nil, storeError(string(action)+" study", err)
 	}
-	return s.Study(ctx, id)
+	st, err := s.Study(ctx, id)
+	if err == nil {
+		s.forget(st.PublicKey)
+	}
+	return st, err
 }

@@ -4,4 +4,5 @@ package survey
 // the migration test checks each model's columns against the database.
 var allModels = []any{
 	&schemaMigration{}, &studyRow{}, &questionRow{}, &optionRow{}, &apiKeyRow{},
+	&responseRow{}, &cellRow{}, &tallyRow{}, &dailyTallyRow{}, &groupCountRow{}, &durationRow{}, &exposureRow{},
 }

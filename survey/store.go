@@ -31,8 +31,11 @@ const DefaultDSN = "sqlite:brandlift.db"
 // Store is Brandlift's storage: studies, keys, responses and tallies, on
 // PostgreSQL or SQLite through GORM.
 type Store struct {
-	db      *gorm.DB
-	dialect Dialect
+	db        *gorm.DB
+	dialect   Dialect
+	cache     studyCache
+	medians   medianCache
+	committer *committer
 }
 
 // Dialect reports which database the store talks to.
@@ -136,7 +139,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("cannot connect to %s: %w", MaskDSN(dsn), scrub(err, dsn))
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	s := &Store{db: db, dialect: dialect}
+	s.committer = startCommitter(s)
+	return s, nil
 }
 
 // scrub removes a password that a driver might have echoed into its error.
@@ -160,8 +165,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close releases the database connections.
+// Close stops the batch writer, after it commits what it holds, and
+// releases the database connections.
 func (s *Store) Close() error {
+	s.committer.stop()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

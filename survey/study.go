@@ -47,15 +47,28 @@ type Text map[string]string
 
 // Study is a brand-lift or NPS study as the API shows it.
 type Study struct {
-	ID         string     `json:"id"`
-	PublicKey  string     `json:"public_key"`
-	Secret     string     `json:"secret,omitempty"` // base64url; hidden from analysts
-	Status     Status     `json:"status"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	LaunchedAt *time.Time `json:"launched_at"`
-	ClosedAt   *time.Time `json:"closed_at"`
+	ID        string `json:"id"`
+	PublicKey string `json:"public_key"`
+	Secret    string `json:"secret,omitempty"` // base64url; hidden from analysts
+	// AssignmentKey keys the holdout hash (see docs/INTEGRATION.md); it
+	// starts equal to the first secret and never changes.
+	AssignmentKey string     `json:"assignment_key,omitempty"`
+	Status        Status     `json:"status"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	LaunchedAt    *time.Time `json:"launched_at"`
+	ClosedAt      *time.Time `json:"closed_at"`
 	Spec
+
+	keys signingKeys
+}
+
+// signingKeys are a study's secrets in raw form; never serialised.
+type signingKeys struct {
+	secret        []byte
+	previous      []byte     // the secret before the last rotation
+	previousUntil *time.Time // tokens signed with previous verify until then
+	assignment    []byte
 }
 
 // Spec is everything about a study that its owner writes.

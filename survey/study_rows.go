@@ -7,27 +7,32 @@ import (
 
 // studyRow is the studies table.
 type studyRow struct {
-	ID             string `gorm:"primaryKey"`
-	PublicKey      string
-	Secret         []byte
-	Name           string
-	Kind           string
-	Status         string
-	Brand          string
-	Locales        jsonColumn[[]string]
-	DefaultLocale  string
-	Assignment     string
-	ControlShare   float64
-	TargetPerGroup int64
-	Confidence     float64
-	Reach          int64
-	Spend          float64
-	Currency       string
-	Settings       jsonColumn[Settings]
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	LaunchedAt     *time.Time
-	ClosedAt       *time.Time
+	ID        string `gorm:"primaryKey"`
+	PublicKey string
+	Secret    []byte
+	// PreviousSecret and PreviousSecretUntil keep the secret before the last
+	// rotation verifying for a grace period.
+	PreviousSecret      []byte
+	PreviousSecretUntil *time.Time
+	AssignmentKey       []byte
+	Name                string
+	Kind                string
+	Status              string
+	Brand               string
+	Locales             jsonColumn[[]string]
+	DefaultLocale       string
+	Assignment          string
+	ControlShare        float64
+	TargetPerGroup      int64
+	Confidence          float64
+	Reach               int64
+	Spend               float64
+	Currency            string
+	Settings            jsonColumn[Settings]
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	LaunchedAt          *time.Time
+	ClosedAt            *time.Time
 }
 
 func (studyRow) TableName() string { return "studies" }
@@ -65,6 +70,9 @@ func (optionRow) TableName() string { return "question_options" }
 func (r *studyRow) study() Study {
 	return Study{
 		ID: r.ID, PublicKey: r.PublicKey, Secret: base64.RawURLEncoding.EncodeToString(r.Secret),
+		AssignmentKey: base64.RawURLEncoding.EncodeToString(r.AssignmentKey),
+		keys: signingKeys{secret: r.Secret, previous: r.PreviousSecret, previousUntil: r.PreviousSecretUntil,
+			assignment: r.AssignmentKey},
 		Status: Status(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		LaunchedAt: utcPtr(r.LaunchedAt), ClosedAt: utcPtr(r.ClosedAt),
 		Spec: Spec{

@@ -31,8 +31,9 @@ func (s *Store) CreateStudy(ctx context.Context, in *StudyInput) (*Study, error)
 		return nil, err
 	}
 	now := time.Now().UTC()
+	secret := randomBytes(32)
 	row := studyRow{
-		ID: NewID(), PublicKey: randomToken(16), Secret: randomBytes(32),
+		ID: NewID(), PublicKey: randomToken(16), Secret: secret, AssignmentKey: secret,
 		Status: string(StatusDraft), CreatedAt: now, UpdatedAt: now,
 	}
 	row.setSpec(&spec)
@@ -212,7 +213,11 @@ func (s *Store) UpdateStudy(ctx context.Context, id string, in *StudyInput) (*St
 	if err != nil {
 		return nil, storeError("update study", err)
 	}
-	return s.Study(ctx, id)
+	st, err := s.Study(ctx, id)
+	if err == nil {
+		s.forget(st.PublicKey)
+	}
+	return st, err
 }
 
 // lockStudy reads a study row inside a transaction, locking it on
@@ -234,11 +239,13 @@ func (s *Store) lockStudy(tx *gorm.DB, id string) (*studyRow, error) {
 // closed study with force, may be deleted: deleting a running study would
 // lose answers that respondents are still giving.
 func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
+	publicKey := ""
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row, err := s.lockStudy(tx, id)
 		if err != nil {
 			return err
 		}
+		publicKey = row.PublicKey
 		status := Status(row.Status)
 		switch {
 		case status == StatusDraft:
@@ -249,19 +256,25 @@ func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
 			return &ConflictError{Status: status, Detail: fmt.Sprintf("a %s study cannot be deleted; close it first", status)}
 		}
 		for _, table := range ownedTables {
-			if err := tx.Exec("DELETE FROM " + table + " WHERE study_id = ?", id).Error; err != nil {
+			if err := tx.Exec("DELETE FROM "+table+" WHERE study_id = ?", id).Error; err != nil {
 				return err
 			}
 		}
 		return tx.Delete(&studyRow{}, "id = ?", id).Error
 	})
+	if err == nil {
+		s.forget(publicKey)
+	}
 	return storeError("delete study", err)
 }
 
 // ownedTables are the tables whose rows belong to one study, children
 // first; deleting a study empties them explicitly so that a large study is
 // not left to a chain of cascades.
-var ownedTables = []string{"question_options", "questions"}
+var ownedTables = []string{
+	"responses", "cells", "tallies", "daily_tallies", "group_counts", "durations", "exposures",
+	"question_options", "questions",
+}
 
 // storeError passes domain errors through and wraps the rest.
 func storeError(action string, err error) error {

@@ -6,6 +6,13 @@ CREATE TABLE studies (
     id               TEXT PRIMARY KEY,
     public_key       TEXT NOT NULL UNIQUE,
     secret           BLOB NOT NULL,
+    -- The signing secret may be rotated; during the grace period tokens
+    -- signed with the previous one still verify.
+    previous_secret       BLOB,
+    previous_secret_until DATETIME,
+    -- assignment_key never changes: holdout groups and respondent hashes
+    -- are keyed by it, so rotating the secret moves nobody between groups.
+    assignment_key   BLOB NOT NULL,
     name             TEXT NOT NULL,
     kind             TEXT NOT NULL,
     status           TEXT NOT NULL,

@@ -1,0 +1,329 @@
+package api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/brandlift/brandlift/frontend"
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// surveyPage renders the respondent page, or the page that says why there
+// is nothing to answer.
+func (s *Server) surveyPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	st, err := s.store.PublicStudy(ctx, c.Param("public_key"))
+	if err != nil {
+		if errors.Is(err, survey.ErrNotFound) {
+			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
+		}
+		return err
+	}
+	who, err := s.store.Respondent(ctx, st, c.QueryParam("t"))
+	if err != nil {
+		return s.tokenMessage(c, st, err)
+	}
+	lang := pickLang(c, st, who.Token.Locale)
+	if status, kind := notLiveMessage(st.Status); kind != "" {
+		return s.message(c, status, kind, st, lang)
+	}
+	id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		return s.message(c, http.StatusConflict, frontend.MessageAlreadyAnswered, st, lang)
+	}
+	full, err := s.store.GroupFull(ctx, st, who.Group)
+	if err != nil {
+		return err
+	}
+	if full {
+		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
+	}
+	page := s.pageModel(c, st, who, lang)
+	page.Started = st.StartStamp(who.Hash, time.Now())
+	return s.html(c, http.StatusOK, "survey", &page, st)
+}
+
+// submitForm takes the page's plain form post: the path that works
+// without JavaScript, and the one the enhanced page uses too.
+func (s *Server) submitForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	req := c.Request()
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, publicBodyLimit)
+	if err := req.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newProblem(http.StatusRequestEntityTooLarge, "too-large", "the form is larger than 64 KiB")
+		}
+		return badRequest("the form cannot be read")
+	}
+	st, err := s.store.PublicStudy(ctx, c.Param("public_key"))
+	if err != nil {
+		if errors.Is(err, survey.ErrNotFound) {
+			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
+		}
+		return err
+	}
+	token := req.PostForm.Get("t")
+	who, err := s.store.Respondent(ctx, st, token)
+	if err != nil {
+		return s.tokenMessage(c, st, err)
+	}
+	lang := pickLang(c, st, who.Token.Locale)
+	if l := req.PostForm.Get("locale"); containsString(st.Locales, l) {
+		lang = l
+	}
+	raw := formAnswers(st, req.PostForm)
+	res, err := s.store.Submit(ctx, survey.SubmitRequest{
+		Token: token, Answers: raw, Locale: lang, Started: req.PostForm.Get("started"),
+		Consent: req.PostForm.Get("consent") != "", UserAgent: req.UserAgent(),
+	})
+	var invalid *survey.ValidationError
+	var conflict *survey.ConflictError
+	switch {
+	case err == nil:
+		_ = res // stored, or stored before: either way the respondent is done
+		return c.Redirect(http.StatusSeeOther, "/s/"+st.PublicKey+"/thanks?lang="+lang)
+	case errors.As(err, &invalid):
+		page := s.pageModel(c, st, who, lang)
+		page.Started = req.PostForm.Get("started") // keep the first render's time
+		fillAnswers(&page, req.PostForm, invalid)
+		return s.html(c, http.StatusUnprocessableEntity, "survey", &page, st)
+	case errors.Is(err, survey.ErrGroupFull):
+		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
+	case errors.As(err, &conflict):
+		status, kind := notLiveMessage(conflict.Status)
+		return s.message(c, status, kind, st, lang)
+	default:
+		return err
+	}
+}
+
+// thanks is where a successful post lands (post/redirect/get).
+func (s *Server) thanks(c echo.Context) error {
+	st, err := s.store.PublicStudy(c.Request().Context(), c.Param("public_key"))
+	if err != nil {
+		if errors.Is(err, survey.ErrNotFound) {
+			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
+		}
+		return err
+	}
+	return s.message(c, http.StatusOK, frontend.MessageThanks, st, pickLang(c, st, ""))
+}
+
+// notLiveMessage gives the status code and page for a study that takes no
+// answers: not started yet (403), paused for now (503), closed for good (410).
+func notLiveMessage(status survey.Status) (int, string) {
+	switch status {
+	case survey.StatusDraft:
+		return http.StatusForbidden, frontend.MessageNotStarted
+	case survey.StatusPaused:
+		return http.StatusServiceUnavailable, frontend.MessagePaused
+	case survey.StatusClosed:
+		return http.StatusGone, frontend.MessageClosed
+	}
+	return 0, ""
+}
+
+// tokenMessage explains a link that cannot be used: never a 500.
+func (s *Server) tokenMessage(c echo.Context, st *survey.Study, err error) error {
+	lang := pickLang(c, st, "")
+	switch {
+	case errors.Is(err, survey.ErrTokenExpired):
+		return s.message(c, http.StatusGone, frontend.MessageExpiredLink, st, lang)
+	case errors.Is(err, survey.ErrTokenMalformed), errors.Is(err, survey.ErrTokenSignature):
+		return s.message(c, http.StatusForbidden, frontend.MessageInvalidLink, st, lang)
+	}
+	return err
+}
+
+func (s *Server) message(c echo.Context, status int, kind string, st *survey.Study, lang string) error {
+	if lang == "" {
+		lang = pickLang(c, st, "")
+	}
+	page := frontend.MessagePage{Lang: lang, Kind: kind}
+	if st != nil {
+		page.Title = studyTitle(st)
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "3600")
+	}
+	return s.html(c, status, "message", &page, st)
+}
+
+func studyTitle(st *survey.Study) string {
+	if st.Brand != "" {
+		return st.Brand
+	}
+	return st.Name
+}
+
+// pageModel builds the view of the questions for this respondent.
+func (s *Server) pageModel(c echo.Context, st *survey.Study, who *survey.Respondent, lang string) frontend.SurveyPage {
+	page := frontend.SurveyPage{
+		Lang: lang, Title: studyTitle(st), Action: "/s/" + st.PublicKey, Token: c.QueryParam("t"),
+		Consent: st.Consent[lang],
+	}
+	if page.Token == "" {
+		page.Token = c.Request().PostForm.Get("t")
+	}
+	if who.Token.Locale == "" && len(st.Locales) > 1 {
+		for _, l := range st.Locales {
+			if l != lang {
+				page.Languages = append(page.Languages, frontend.Language{Code: l, Name: languageNames[l],
+					URL: "/s/" + st.PublicKey + "?t=" + url.QueryEscape(page.Token) + "&lang=" + l})
+			}
+		}
+	}
+	for i, q := range st.Questions {
+		pq := frontend.Question{Key: q.Key, Type: string(q.Type), Text: q.Text[lang], Required: q.Required,
+			Number: i + 1, Total: len(st.Questions)}
+		for _, o := range q.OptionOrder(who.Hash) {
+			pq.Options = append(pq.Options, frontend.Option{Key: o.Key, Text: o.Text[lang], Exclusive: o.Exclusive})
+		}
+		switch q.Type {
+		case survey.NPSQuestion:
+			pq.Scale = levels(0, 10)
+		case survey.Rating:
+			pq.Scale = levels(1, q.Scale)
+		}
+		page.Questions = append(page.Questions, pq)
+	}
+	return page
+}
+
+var languageNames = map[string]string{"ru": "Русский", "en": "English"}
+
+func levels(lo, hi int) []frontend.Level {
+	out := make([]frontend.Level, 0, hi-lo+1)
+	for v := lo; v <= hi; v++ {
+		out = append(out, frontend.Level{Value: v, Label: itoa(v)})
+	}
+	return out
+}
+
+// formAnswers turns form fields "q.KEY" into the raw answers Submit
+// validates, typed as the JSON API would send them.
+func formAnswers(st *survey.Study, form url.Values) map[string]any {
+	raw := map[string]any{}
+	for _, q := range st.Questions {
+		vals, ok := form["q."+q.Key]
+		if !ok {
+			continue
+		}
+		switch q.Type {
+		case survey.MultiChoice:
+			list := make([]any, 0, len(vals))
+			for _, v := range vals {
+				list = append(list, v)
+			}
+			raw[q.Key] = list
+		case survey.NPSQuestion, survey.Rating:
+			raw[q.Key] = numberOrString(vals[0])
+		default:
+			raw[q.Key] = vals[0]
+		}
+	}
+	for key := range form {
+		if k, ok := strings.CutPrefix(key, "q."); ok && st.Question(k) == nil {
+			raw[k] = form.Get(key) // reported as an unknown question
+		}
+	}
+	return raw
+}
+
+// fillAnswers puts a failed post's answers and errors back on the page.
+func fillAnswers(page *frontend.SurveyPage, form url.Values, invalid *survey.ValidationError) {
+	errs := map[string]string{}
+	for _, e := range invalid.Errors {
+		if e.Field == "consent" {
+			page.ConsentError = true
+		}
+		errs[strings.TrimPrefix(e.Field, "answers.")] = e.Code
+	}
+	page.Consented = form.Get("consent") != ""
+	for i := range page.Questions {
+		q := &page.Questions[i]
+		q.Error = errs[q.Key]
+		vals := form["q."+q.Key]
+		if len(vals) > 0 {
+			q.Value = vals[0]
+		}
+		for j := range q.Options {
+			q.Options[j].Checked = containsString(vals, q.Options[j].Key)
+		}
+		for j := range q.Scale {
+			q.Scale[j].Checked = q.Value == q.Scale[j].Label
+		}
+	}
+}
+
+// pickLang chooses the page language: the token's, then ?lang=, then
+// Accept-Language, limited to the study's locales; the study's default
+// otherwise (Russian when there is no study).
+func pickLang(c echo.Context, st *survey.Study, fromToken string) string {
+	locales, fallback := survey.SupportedLocales, "ru"
+	if st != nil {
+		locales, fallback = st.Locales, st.DefaultLocale
+	}
+	if containsString(locales, fromToken) {
+		return fromToken
+	}
+	if l := c.QueryParam("lang"); containsString(locales, l) {
+		return l
+	}
+	for _, part := range strings.Split(c.Request().Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if containsString(locales, base) {
+			return base
+		}
+	}
+	return fallback
+}
+
+// html renders a template with the security headers every page carries.
+// Scripts and styles come only from our own origin or carry the nonce;
+// the page may be framed only by the origins the study allows.
+func (s *Server) html(c echo.Context, status int, name string, data any, st *survey.Study) error {
+	nonce := newNonce()
+	switch d := data.(type) {
+	case *frontend.SurveyPage:
+		d.Nonce = nonce
+	case *frontend.MessagePage:
+		d.Nonce = nonce
+	}
+	var buf bytes.Buffer
+	if err := frontend.Render(&buf, name, data); err != nil {
+		return err
+	}
+	frame := "'none'"
+	if st != nil && len(st.FrameAncestors) > 0 {
+		frame = strings.Join(st.FrameAncestors, " ")
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'; "+
+		"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors "+frame)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer") // survey URLs carry tokens
+	h.Set("Cache-Control", "no-store")
+	if c.Scheme() == "https" {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func newNonce() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return base64.RawStdEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// SubmitBody is the body of POST /api/v1/public/responses.
+type SubmitBody struct {
+	Token   string         `json:"token"`
+	Answers map[string]any `json:"answers"`
+	Locale  string         `json:"locale"`
+	// Started is the survey page's signed start stamp; clients without a
+	// page leave it out and their response has no duration.
+	Started string `json:"started"`
+	// Consent must be true when the study asks for consent.
+	Consent bool `json:"consent"`
+}
+
+// SubmitReply says where a submission went.
+type SubmitReply struct {
+	ID     string `json:"id"`
+	Status string `json:"status"` // created, or duplicate (nothing new stored)
+}
+
+func (s *Server) submitResponse(c echo.Context) error {
+	body, err := readJSONBody(c, publicBodyLimit)
+	if err != nil {
+		return err
+	}
+	var in SubmitBody
+	if err := decodeStrict(body, &in); err != nil {
+		return err
+	}
+	if in.Token == "" {
+		return badParam("token", "is required")
+	}
+	raw, err := decodeAnswers(body)
+	if err != nil {
+		return err
+	}
+	res, err := s.store.Submit(c.Request().Context(), survey.SubmitRequest{
+		Token: in.Token, Answers: raw, Locale: in.Locale, Started: in.Started,
+		Consent: in.Consent, UserAgent: c.Request().UserAgent(),
+	})
+	if err != nil {
+		return submitError(err)
+	}
+	if res.Duplicate {
+		return writeJSON(c, http.StatusOK, SubmitReply{ID: res.ResponseID, Status: "duplicate"})
+	}
+	return writeJSON(c, http.StatusCreated, SubmitReply{ID: res.ResponseID, Status: "created"})
+}
+
+// decodeAnswers re-reads the answers with numbers kept exact, so that 9.5
+// is refused for an NPS answer instead of being truncated.
+func decodeAnswers(body []byte) (map[string]any, error) {
+	var doc struct {
+		Answers map[string]any `json:"answers"`
+	}
+	if err := decodeNumbers(body, &doc); err != nil {
+		return nil, badRequest("malformed answers")
+	}
+	if doc.Answers == nil {
+		return map[string]any{}, nil
+	}
+	return doc.Answers, nil
+}
+
+// submitError maps the outcomes of a submission to problems.
+func submitError(err error) error {
+	var conflict *survey.ConflictError
+	switch {
+	case errors.Is(err, survey.ErrTokenExpired):
+		p := newProblem(http.StatusForbidden, "token-expired", "the survey link has expired")
+		p.Errors = []survey.FieldError{{Field: "token", Message: "expired"}}
+		return p
+	case errors.Is(err, survey.ErrTokenSignature):
+		p := newProblem(http.StatusForbidden, "token-invalid", "the token's signature does not match this study")
+		p.Errors = []survey.FieldError{{Field: "token", Message: "signature does not match"}}
+		return p
+	case errors.Is(err, survey.ErrTokenMalformed):
+		return badRequest(err.Error(), survey.FieldError{Field: "token", Message: err.Error()})
+	case errors.Is(err, survey.ErrNotFound):
+		return notFound("study")
+	case errors.Is(err, survey.ErrGroupFull):
+		return newProblem(http.StatusConflict, "survey-full", err.Error())
+	case errors.As(err, &conflict):
+		return err
+	}
+	return err
+}

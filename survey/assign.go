@@ -1,0 +1,40 @@
+package survey
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+)
+
+// HoldoutGroup decides a respondent's group for holdout studies, with no
+// storage: u = the first 8 bytes of HMAC-SHA256(key, rid) read as a
+// big-endian unsigned integer and divided by 2^64; the respondent is in
+// control when u < controlShare, exposed otherwise. Every replica, and an
+// ad server that holds the key, computes the same answer
+// (docs/INTEGRATION.md).
+func HoldoutGroup(key []byte, rid string, controlShare float64) Group {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(rid))
+	u := float64(binary.BigEndian.Uint64(m.Sum(nil)[:8])) / (1 << 64)
+	if u < controlShare {
+		return GroupControl
+	}
+	return GroupExposed
+}
+
+// HoldoutGroup is the study's holdout decision for a respondent.
+func (st *Study) HoldoutGroup(rid string) Group {
+	return HoldoutGroup(st.keys.assignment, rid, st.ControlShare)
+}
+
+// RespondentHash is what the store keeps instead of a respondent id: an HMAC
+// keyed by the study's stable assignment key, with a domain prefix so that
+// it never equals the assignment hash. Deleting a respondent's data by their
+// id hashes the id the same way.
+func (st *Study) RespondentHash(rid string) string {
+	m := hmac.New(sha256.New, st.keys.assignment)
+	m.Write([]byte("respondent\x00"))
+	m.Write([]byte(rid))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}

@@ -1,0 +1,379 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// maxBatch caps how many submissions share one transaction.
+const maxBatch = 256
+
+// errClosed is returned for submissions after the store closed.
+var errClosed = errors.New("store: closed")
+
+// errLostRace means another replica stored the same respondent between our
+// duplicate check and our insert; the batch is retried and sees it.
+var errLostRace = errors.New("store: concurrent insert of the same respondent")
+
+// pending is a validated submission waiting for its transaction.
+type pending struct {
+	row     responseRow
+	cell    cell
+	study   *Study
+	answers Answers
+	reply   chan outcome
+}
+
+type outcome struct {
+	result SubmitResult
+	err    error
+}
+
+// committer is group commit: submissions that arrive while a transaction
+// is running wait and then share the next one. Every waiter is answered
+// only after its transaction commits, so a 2xx still means committed, and
+// the database sees one commit (one fsync) per batch instead of per
+// response.
+type committer struct {
+	s    *Store
+	in   chan *pending
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func startCommitter(s *Store) *committer {
+	c := &committer{s: s, in: make(chan *pending), quit: make(chan struct{}), done: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// submit hands p to the writer and waits for its outcome.
+func (c *committer) submit(ctx context.Context, p *pending) (SubmitResult, error) {
+	p.reply = make(chan outcome, 1)
+	select {
+	case c.in <- p:
+	case <-c.quit:
+		return SubmitResult{}, errClosed
+	case <-ctx.Done():
+		return SubmitResult{}, ctx.Err()
+	}
+	select {
+	case o := <-p.reply:
+		return o.result, o.err
+	case <-ctx.Done():
+		return SubmitResult{}, ctx.Err()
+	}
+}
+
+func (c *committer) run() {
+	defer close(c.done)
+	for {
+		select {
+		case p := <-c.in:
+			c.commit(c.collect(p))
+		case <-c.quit:
+			for {
+				select {
+				case p := <-c.in:
+					c.commit(c.collect(p))
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// collect takes what is already waiting, without delaying the first.
+func (c *committer) collect(first *pending) []*pending {
+	batch := []*pending{first}
+	for len(batch) < maxBatch {
+		select {
+		case p := <-c.in:
+			batch = append(batch, p)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+func (c *committer) stop() {
+	c.once.Do(func() { close(c.quit) })
+	<-c.done
+}
+
+func (c *committer) commit(batch []*pending) {
+	var outcomes []outcome
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+		}
+		outcomes, err = c.tryCommit(batch)
+		if err == nil {
+			break
+		}
+	}
+	for i, p := range batch {
+		if err != nil {
+			p.reply <- outcome{err: fmt.Errorf("store: unable to store response: %w", err)}
+		} else {
+			p.reply <- outcomes[i]
+		}
+	}
+}
+
+// batchState is what one transaction reads before deciding each submission.
+type batchState struct {
+	studies  map[string]*studyRow
+	existing map[[2]string]string // (study, respondent) -> response id
+	counts   map[[2]string]int64  // (study, group) -> unflagged responses
+}
+
+func (c *committer) tryCommit(batch []*pending) ([]outcome, error) {
+	outcomes := make([]outcome, len(batch))
+	closedNow := map[string]bool{}
+	err := c.s.db.Transaction(func(tx *gorm.DB) error {
+		state, err := c.readState(tx, batch)
+		if err != nil {
+			return err
+		}
+		var accepted []*pending
+		first := map[[2]string]int{} // duplicates inside the batch follow the first
+		for i, p := range batch {
+			key := [2]string{p.row.StudyID, p.row.Respondent}
+			if j, ok := first[key]; ok {
+				outcomes[i] = outcomes[j]
+				if outcomes[j].err == nil {
+					outcomes[i].result.Duplicate = true
+				}
+				continue
+			}
+			first[key] = i
+			outcomes[i] = state.decide(p)
+			if outcomes[i].err == nil && !outcomes[i].result.Duplicate {
+				accepted = append(accepted, p)
+			}
+		}
+		if len(accepted) == 0 {
+			return nil
+		}
+		if err := c.insert(tx, accepted); err != nil {
+			return err
+		}
+		return c.autoClose(tx, state, closedNow)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range batch {
+		if closedNow[p.study.ID] {
+			c.s.forget(p.study.PublicKey)
+		}
+	}
+	return outcomes, nil
+}
+
+// readState locks the batch's studies (so that a close waits for the batch
+// and quotas hold across replicas) and reads what the decisions need.
+func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error) {
+	var ids, respondents []string
+	seen := map[string]bool{}
+	for _, p := range batch {
+		if !seen[p.row.StudyID] {
+			seen[p.row.StudyID] = true
+			ids = append(ids, p.row.StudyID)
+		}
+		respondents = append(respondents, p.row.Respondent)
+	}
+	sort.Strings(ids) // a fixed lock order keeps replicas from deadlocking
+	q := tx.Select("id", "status", "target_per_group", "settings", "kind")
+	if c.s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var rows []studyRow
+	if err := q.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	st := &batchState{studies: map[string]*studyRow{}, existing: map[[2]string]string{}, counts: map[[2]string]int64{}}
+	for i := range rows {
+		st.studies[rows[i].ID] = &rows[i]
+	}
+	var existing []responseRow
+	if err := tx.Select("study_id", "respondent", "id").Where("study_id IN ? AND respondent IN ?", ids, respondents).
+		Find(&existing).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range existing {
+		st.existing[[2]string{r.StudyID, r.Respondent}] = r.ID
+	}
+	var counts []groupCountRow
+	if err := tx.Select("study_id", "grp", "SUM(n) AS n").Where("study_id IN ? AND flags = ''", ids).
+		Group("study_id, grp").Find(&counts).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range counts {
+		st.counts[[2]string{r.StudyID, r.Grp}] = r.N
+	}
+	return st, nil
+}
+
+// decide says what happens to one submission, updating the quota counts.
+func (st *batchState) decide(p *pending) outcome {
+	row := st.studies[p.row.StudyID]
+	if row == nil {
+		return outcome{err: ErrNotFound}
+	}
+	if id, ok := st.existing[[2]string{p.row.StudyID, p.row.Respondent}]; ok {
+		return outcome{result: SubmitResult{ResponseID: id, Duplicate: true}}
+	}
+	if Status(row.Status) != StatusLive {
+		return outcome{err: notLive(Status(row.Status))}
+	}
+	key := [2]string{p.row.StudyID, p.row.Grp}
+	if row.TargetPerGroup > 0 && st.counts[key] >= row.TargetPerGroup {
+		return outcome{err: ErrGroupFull}
+	}
+	if p.row.Flags == "" {
+		st.counts[key]++
+	}
+	return outcome{result: SubmitResult{ResponseID: p.row.ID}}
+}
+
+// insert writes the accepted responses and adds them to every running count.
+func (c *committer) insert(tx *gorm.DB, accepted []*pending) error {
+	rows := make([]responseRow, len(accepted))
+	cells := map[[2]string]cellRow{}
+	tallies := map[tallyRow]int64{}
+	daily := map[dailyTallyRow]int64{}
+	groups := map[groupCountRow]int64{}
+	durations := map[durationRow]int64{}
+	for i, p := range accepted {
+		r := p.row
+		rows[i] = r
+		cells[[2]string{r.StudyID, r.CellID}] = cellRow{StudyID: r.StudyID, ID: r.CellID,
+			Attrs: jsonColumn[map[string]string]{p.cell.Attrs}, Device: p.cell.Device, FrequencyBucket: p.cell.FrequencyBucket}
+		flagged := r.Flags != ""
+		day := r.CompletedAt.Format("2006-01-02")
+		for _, sl := range p.study.tallySlots(p.answers) {
+			tallies[tallyRow{StudyID: r.StudyID, CellID: r.CellID, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.question, Slot: sl.value}]++
+			daily[dailyTallyRow{StudyID: r.StudyID, Day: day, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.question, Slot: sl.value}]++
+		}
+		groups[groupCountRow{StudyID: r.StudyID, Grp: r.Grp, Flags: r.Flags}]++
+		if r.DurationMs != nil {
+			durations[durationRow{StudyID: r.StudyID, Seconds: durationSeconds(*r.DurationMs)}]++
+		}
+	}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 200)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != int64(len(rows)) {
+		return errLostRace
+	}
+	cellRows := make([]cellRow, 0, len(cells))
+	for _, v := range cells {
+		cellRows = append(cellRows, v)
+	}
+	sort.Slice(cellRows, func(i, j int) bool {
+		return sortKey(cellRows[i].StudyID, cellRows[i].ID) < sortKey(cellRows[j].StudyID, cellRows[j].ID)
+	})
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(cellRows, 200).Error; err != nil {
+		return err
+	}
+	if err := upsertCounts(tx, "tallies", []string{"study_id", "cell_id", "grp", "flagged", "question_key", "slot"},
+		withCounts(tallies, func(r *tallyRow, n int64) { r.N = n }, func(r *tallyRow) string {
+			return sortKey(r.StudyID, r.CellID, r.Grp, strconv.FormatBool(r.Flagged), r.QuestionKey, r.Slot)
+		})); err != nil {
+		return err
+	}
+	if err := upsertCounts(tx, "daily_tallies", []string{"study_id", "day", "grp", "flagged", "question_key", "slot"},
+		withCounts(daily, func(r *dailyTallyRow, n int64) { r.N = n }, func(r *dailyTallyRow) string {
+			return sortKey(r.StudyID, r.Day, r.Grp, strconv.FormatBool(r.Flagged), r.QuestionKey, r.Slot)
+		})); err != nil {
+		return err
+	}
+	if err := upsertCounts(tx, "group_counts", []string{"study_id", "grp", "flags"},
+		withCounts(groups, func(r *groupCountRow, n int64) { r.N = n }, func(r *groupCountRow) string {
+			return sortKey(r.StudyID, r.Grp, r.Flags)
+		})); err != nil {
+		return err
+	}
+	return upsertCounts(tx, "durations", []string{"study_id", "seconds"},
+		withCounts(durations, func(r *durationRow, n int64) { r.N = n }, func(r *durationRow) string {
+			return sortKey(r.StudyID, fmt.Sprintf("%08d", r.Seconds))
+		}))
+}
+
+// withCounts turns a map of keys to increments into rows sorted by key, so
+// that concurrent transactions lock rows in the same order.
+func withCounts[T comparable](m map[T]int64, setN func(*T, int64), key func(*T) string) []T {
+	out := make([]T, 0, len(m))
+	for k, n := range m {
+		setN(&k, n)
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return key(&out[i]) < key(&out[j]) })
+	return out
+}
+
+// sortKey joins key columns with a separator no key contains.
+func sortKey(parts ...string) string { return strings.Join(parts, "\x00") }
+
+// upsertCounts adds each row's n to the stored counter, creating it if new.
+func upsertCounts[T any](tx *gorm.DB, table string, keys []string, rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := make([]clause.Column, len(keys))
+	for i, k := range keys {
+		cols[i] = clause.Column{Name: k}
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   cols,
+		DoUpdates: clause.Assignments(map[string]any{"n": gorm.Expr(table + ".n + excluded.n")}),
+	}).CreateInBatches(rows, 500).Error
+}
+
+// autoClose closes the studies that asked for it once every group is full.
+func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]bool) error {
+	for id, row := range st.studies {
+		if !row.Settings.V.AutoClose || row.TargetPerGroup <= 0 || Status(row.Status) != StatusLive {
+			continue
+		}
+		groups := []Group{GroupExposed, GroupControl}
+		if Kind(row.Kind) == KindNPS {
+			groups = []Group{GroupAll}
+		}
+		full := true
+		for _, g := range groups {
+			full = full && st.counts[[2]string{id, string(g)}] >= row.TargetPerGroup
+		}
+		if !full {
+			continue
+		}
+		now := time.Now().UTC()
+		err := tx.Model(&studyRow{}).Where("id = ? AND status = ?", id, StatusLive).
+			Updates(map[string]any{"status": string(StatusClosed), "closed_at": now, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		closed[id] = true
+	}
+	return nil
+}
+
+// durationSeconds is the durations bucket of a completion time: whole
+// seconds, with everything past a day in the last bucket.
+func durationSeconds(ms int64) int { return int(min(ms/1000, 86400)) }

@@ -1,0 +1,118 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Erasure reports what deleting a respondent removed.
+type Erasure struct {
+	Responses int64 `json:"responses_deleted"`
+	Exposures int64 `json:"exposures_deleted"`
+}
+
+// EraseRespondent deletes a respondent's response and exposure record (the
+// right to erasure), and takes the response out of every running count so
+// that the report stays equal to a recount of the stored rows.
+func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (Erasure, error) {
+	st, err := s.Study(ctx, studyID)
+	if err != nil {
+		return Erasure{}, err
+	}
+	hash := st.RespondentHash(rid)
+	var out Erasure
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var rows []responseRow
+		if err := q.Where("study_id = ? AND respondent = ?", st.ID, hash).Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := uncount(tx, st, &r); err != nil {
+				return err
+			}
+		}
+		res := tx.Where("study_id = ? AND respondent = ?", st.ID, hash).Delete(&responseRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		out.Responses = res.RowsAffected
+		res = tx.Where("study_id = ? AND respondent = ?", st.ID, hash).Delete(&exposureRow{})
+		out.Exposures = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return Erasure{}, fmt.Errorf("store: unable to erase respondent: %w", err)
+	}
+	return out, nil
+}
+
+// uncount subtracts one stored response from the running counts.
+func uncount(tx *gorm.DB, st *Study, r *responseRow) error {
+	answers, err := decodeStoredAnswers(st, r.AnswersJSON.V)
+	if err != nil {
+		return err
+	}
+	flagged := r.Flags != ""
+	day := r.CompletedAt.UTC().Format("2006-01-02")
+	for _, sl := range st.tallySlots(answers) {
+		if err := tx.Model(&tallyRow{}).Where("study_id = ? AND cell_id = ? AND grp = ? AND flagged = ? AND question_key = ? AND slot = ?",
+			r.StudyID, r.CellID, r.Grp, flagged, sl.question, sl.value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&dailyTallyRow{}).Where("study_id = ? AND day = ? AND grp = ? AND flagged = ? AND question_key = ? AND slot = ?",
+			r.StudyID, day, r.Grp, flagged, sl.question, sl.value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
+			return err
+		}
+	}
+	if err := tx.Model(&groupCountRow{}).Where("study_id = ? AND grp = ? AND flags = ?", r.StudyID, r.Grp, r.Flags).
+		Update("n", gorm.Expr("n - 1")).Error; err != nil {
+		return err
+	}
+	if r.DurationMs != nil {
+		return tx.Model(&durationRow{}).Where("study_id = ? AND seconds = ?", r.StudyID, durationSeconds(*r.DurationMs)).
+			Update("n", gorm.Expr("n - 1")).Error
+	}
+	return nil
+}
+
+// decodeStoredAnswers restores the Go types of answers read back from JSON
+// (numbers arrive as float64, lists as []any).
+func decodeStoredAnswers(st *Study, a Answers) (Answers, error) {
+	out := Answers{}
+	for key, v := range a {
+		q := st.Question(key)
+		if q == nil {
+			continue
+		}
+		switch x := v.(type) {
+		case float64:
+			out[key] = int64(x)
+		case json.Number:
+			n, err := strconv.ParseInt(string(x), 10, 64)
+			if err != nil {
+				return nil, err
+			}
+			out[key] = n
+		case []any:
+			keys := make([]string, 0, len(x))
+			for _, k := range x {
+				if s, ok := k.(string); ok {
+					keys = append(keys, s)
+				}
+			}
+			out[key] = keys
+		default:
+			out[key] = v
+		}
+	}
+	return out, nil
+}

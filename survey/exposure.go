@@ -1,0 +1,81 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Impression is one firing of the exposure pixel.
+type Impression struct {
+	RID       string
+	Creative  string
+	Placement string
+}
+
+// maxLabel bounds the creative and placement labels an ad server sends.
+const maxLabel = 200
+
+// RecordImpression counts one impression for a respondent: first and last
+// seen, count, and the latest creative and placement. Closed studies
+// record nothing; the caller still answers with the pixel.
+func (s *Store) RecordImpression(ctx context.Context, st *Study, imp Impression) error {
+	if st.Status == StatusClosed || imp.RID == "" || len(imp.RID) > MaxRIDLength || !utf8.ValidString(imp.RID) {
+		return nil
+	}
+	now := time.Now().UTC()
+	row := exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID), FirstSeen: now, LastSeen: now,
+		Count: 1, Creative: label(imp.Creative), Placement: label(imp.Placement)}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "study_id"}, {Name: "respondent"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"count":     gorm.Expr("exposures.count + 1"),
+			"last_seen": gorm.Expr("excluded.last_seen"),
+			"creative":  gorm.Expr("CASE WHEN excluded.creative = '' THEN exposures.creative ELSE excluded.creative END"),
+			"placement": gorm.Expr("CASE WHEN excluded.placement = '' THEN exposures.placement ELSE excluded.placement END"),
+		}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("store: unable to record impression: %w", err)
+	}
+	return nil
+}
+
+// label keeps an ad server's macro value printable and short; an
+// unexpanded macro such as ${CREATIVE_ID} is kept as sent, so that a
+// broken tag is visible in the data.
+func label(s string) string {
+	s = strings.ToValidUTF8(strings.TrimSpace(s), "")
+	if utf8.RuneCountInString(s) > maxLabel {
+		s = string([]rune(s)[:maxLabel])
+	}
+	return s
+}
+
+// Exposure is what the pixel recorded for one respondent.
+type Exposure struct {
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Count     int64     `json:"count"`
+	Creative  string    `json:"creative"`
+	Placement string    `json:"placement"`
+}
+
+// Exposure returns the record of a respondent, or ErrNotFound.
+func (s *Store) Exposure(ctx context.Context, st *Study, rid string) (Exposure, error) {
+	var row exposureRow
+	err := s.db.WithContext(ctx).Where("study_id = ? AND respondent = ?", st.ID, st.RespondentHash(rid)).Take(&row).Error
+	if err == gorm.ErrRecordNotFound {
+		return Exposure{}, ErrNotFound
+	}
+	if err != nil {
+		return Exposure{}, fmt.Errorf("store: unable to read exposure: %w", err)
+	}
+	return Exposure{FirstSeen: row.FirstSeen.UTC(), LastSeen: row.LastSeen.UTC(), Count: row.Count,
+		Creative: row.Creative, Placement: row.Placement}, nil
+}

@@ -1,0 +1,108 @@
+package survey
+
+import (
+	"sort"
+	"strings"
+)
+
+// Quality flags. Flagged responses are kept and exported; the report leaves
+// them out unless asked (include_flagged).
+const (
+	FlagSpeeder       = "speeder"       // faster than half the running median
+	FlagStraightliner = "straightliner" // same scale position on every rating question (3+)
+	FlagAttention     = "attention"     // failed an attention check
+)
+
+// Flags lists every flag in a fixed order.
+var Flags = []string{FlagSpeeder, FlagStraightliner, FlagAttention}
+
+// SpeederMinCompletes is how many completed responses with a measured
+// duration a study needs before speeders are flagged: a median of a handful
+// is noise.
+const SpeederMinCompletes = 30
+
+// qualityFlags returns the flags of one response, joined by commas in the
+// order of Flags. medianMs is the study's running median duration, or 0
+// while there are fewer than SpeederMinCompletes.
+func (s *Spec) qualityFlags(a Answers, durationMs *int64, medianMs int64) string {
+	var flags []string
+	if durationMs != nil && medianMs > 0 && *durationMs*2 < medianMs {
+		flags = append(flags, FlagSpeeder)
+	}
+	if s.straightLined(a) {
+		flags = append(flags, FlagStraightliner)
+	}
+	for _, q := range s.Questions {
+		if q.Attention == "" {
+			continue
+		}
+		if !chose(a[q.Key], q.Attention) {
+			flags = append(flags, FlagAttention)
+			break
+		}
+	}
+	return strings.Join(flags, ",")
+}
+
+// straightLined reports the same relative scale position on every one of
+// at least three answered rating questions. Positions are compared as
+// fractions of the scale so that 5 of 5 and 7 of 7 count as the same.
+func (s *Spec) straightLined(a Answers) bool {
+	var positions []float64
+	for _, q := range s.Questions {
+		if q.Type != Rating {
+			continue
+		}
+		v, ok := a[q.Key].(int64)
+		if !ok {
+			continue // only answered questions count
+		}
+		positions = append(positions, float64(v-1)/float64(q.Scale-1))
+	}
+	if len(positions) < 3 {
+		return false
+	}
+	for _, p := range positions[1:] {
+		if p != positions[0] {
+			return false
+		}
+	}
+	return true
+}
+
+func chose(answer any, option string) bool {
+	switch v := answer.(type) {
+	case string:
+		return v == option
+	case []string:
+		for _, k := range v {
+			if k == option {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// medianFromHistogram returns the median of whole-second durations given as
+// (seconds, count) pairs, in milliseconds; 0 when there are fewer than
+// SpeederMinCompletes.
+func medianFromHistogram(h []durationRow) int64 {
+	sort.Slice(h, func(i, j int) bool { return h[i].Seconds < h[j].Seconds })
+	var total int64
+	for _, b := range h {
+		total += b.N
+	}
+	if total < SpeederMinCompletes {
+		return 0
+	}
+	half := (total + 1) / 2
+	var seen int64
+	for _, b := range h {
+		seen += b.N
+		if seen >= half {
+			return int64(b.Seconds)*1000 + 500 // the middle of the second
+		}
+	}
+	return 0
+}

@@ -1,0 +1,205 @@
+package survey
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrGroupFull means the respondent's group has reached its target.
+var ErrGroupFull = errors.New("the survey is full for this group")
+
+// SubmitRequest is one respondent's submission.
+type SubmitRequest struct {
+	Token     string
+	Answers   map[string]any // raw: decoded JSON (UseNumber) or built from a form
+	Locale    string
+	Started   string // the page's signed start stamp; "" for API clients
+	Consent   bool
+	UserAgent string
+}
+
+// SubmitResult says what happened to a submission.
+type SubmitResult struct {
+	ResponseID string
+	Duplicate  bool // the respondent had answered before; nothing new stored
+}
+
+// Respondent is who a verified token names, with the group the study gives them.
+type Respondent struct {
+	Token *Token
+	Hash  string
+	Group Group
+}
+
+// Respondent verifies a token for this study and resolves the group: from
+// the token (signed_link), the holdout hash, or recorded impressions.
+func (s *Store) Respondent(ctx context.Context, st *Study, token string) (*Respondent, error) {
+	t, err := st.VerifyToken(token, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	r := &Respondent{Token: t, Hash: st.RespondentHash(t.RID)}
+	switch {
+	case !st.HasGroups():
+		r.Group = GroupAll
+	case st.Assignment == AssignSignedLink:
+		if t.Group == "" {
+			return nil, fmt.Errorf("%w: a signed_link study needs the group in the token", ErrTokenMalformed)
+		}
+		r.Group = t.Group
+	case st.Assignment == AssignHoldout:
+		r.Group = st.HoldoutGroup(t.RID)
+	default: // exposure
+		freq, err := s.exposureCount(ctx, st.ID, r.Hash)
+		if err != nil {
+			return nil, err
+		}
+		r.Group = GroupControl
+		if freq > 0 {
+			r.Group = GroupExposed
+		}
+	}
+	return r, nil
+}
+
+// ConsentHash is the proof kept with a response of which consent text was
+// shown: SHA-256 of the exact text in the respondent's locale.
+func ConsentHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// Submit validates a submission and stores it exactly once. It returns
+// only after the response is committed. Errors: token errors
+// (ErrTokenMalformed, ErrTokenSignature, ErrTokenExpired), ErrNotFound for
+// an unknown study, *ValidationError for bad answers or missing consent,
+// *ConflictError when the study is not live, ErrGroupFull.
+func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
+	claimed, err := PeekToken(req.Token)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	st, err := s.PublicStudy(ctx, claimed.Study)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	who, err := s.Respondent(ctx, st, req.Token)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	if st.Status != StatusLive {
+		return SubmitResult{}, notLive(st.Status)
+	}
+	answers, err := st.ParseAnswers(req.Answers)
+	v := &ValidationError{}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		v.Errors = append(v.Errors, ve.Errors...)
+	}
+	locale := st.locale(req.Locale, who.Token.Locale)
+	if req.Locale != "" && !contains(st.Locales, req.Locale) {
+		v.add("locale", "the study speaks %s", strings.Join(st.Locales, ", "))
+	}
+	now := time.Now().UTC()
+	row := responseRow{
+		StudyID: st.ID, ID: NewID(), Respondent: who.Hash, Grp: string(who.Group), Status: "complete",
+		Attrs: jsonColumn[map[string]string]{who.Token.Attrs}, Locale: locale,
+		Device: DeviceClass(req.UserAgent), CompletedAt: now, AnswersJSON: jsonColumn[Answers]{answers},
+	}
+	if consent := st.Consent[locale]; consent != "" {
+		if !req.Consent {
+			v.addCode("consent", CodeConsent, "the respondent must agree to the processing of personal data before answering")
+		}
+		row.ConsentAt, row.ConsentHash = &now, ConsentHash(consent)
+	}
+	if err := v.orNil(); err != nil {
+		return SubmitResult{}, err
+	}
+	if st.HasGroups() {
+		freq, err := s.exposureCount(ctx, st.ID, who.Hash)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		if freq > 0 || st.Assignment == AssignExposure {
+			f := int(min(freq, 1<<30))
+			row.Frequency = &f
+		}
+	}
+	if started, ok := st.readStartStamp(req.Started, who.Hash, now); ok {
+		d := now.Sub(started).Milliseconds()
+		row.StartedAt, row.DurationMs = &started, &d
+	}
+	median, err := s.medianDuration(ctx, st.ID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	row.Flags = st.qualityFlags(answers, row.DurationMs, median)
+	c := newCell(who.Token.Attrs, row.Device, FrequencyBucket(row.Frequency))
+	row.CellID = c.ID
+	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers})
+}
+
+// locale picks the response's language: what the client says, else the
+// token's, else the study's default.
+func (st *Study) locale(requested, fromToken string) string {
+	for _, l := range []string{requested, fromToken} {
+		if l != "" && contains(st.Locales, l) {
+			return l
+		}
+	}
+	return st.DefaultLocale
+}
+
+func notLive(status Status) error {
+	return &ConflictError{Status: status, Detail: fmt.Sprintf("the study is %s and takes no responses", status)}
+}
+
+// exposureCount reads how many impressions the pixel recorded for a respondent.
+func (s *Store) exposureCount(ctx context.Context, studyID, respondent string) (int64, error) {
+	var row exposureRow
+	err := s.db.WithContext(ctx).Select("count").Where("study_id = ? AND respondent = ?", studyID, respondent).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to read exposures: %w", err)
+	}
+	return row.Count, nil
+}
+
+// ResponseID returns the id of a respondent's response, or "" when they
+// have not answered.
+func (s *Store) ResponseID(ctx context.Context, studyID, respondent string) (string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&responseRow{}).Where("study_id = ? AND respondent = ?", studyID, respondent).
+		Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return "", fmt.Errorf("store: unable to look up response: %w", err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}
+
+// GroupFull reports whether a group has reached the study's target of
+// completed, unflagged responses.
+func (s *Store) GroupFull(ctx context.Context, st *Study, g Group) (bool, error) {
+	if st.TargetPerGroup <= 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&groupCountRow{}).Where("study_id = ? AND grp = ? AND flags = ''", st.ID, string(g)).
+		Select("COALESCE(SUM(n), 0)").Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("store: unable to count group: %w", err)
+	}
+	return n >= st.TargetPerGroup, nil
+}

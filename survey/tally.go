@@ -1,0 +1,42 @@
+package survey
+
+import "strconv"
+
+// Slots of the tallies table beyond option keys and score values.
+const (
+	SlotAnswered = "_n" // respondents who answered the question
+	// The row with question_key "" and slot "" counts responses.
+)
+
+// slot is one counter a response increments.
+type slot struct {
+	question string
+	value    string
+}
+
+// tallySlots lists the counters one response increments: the response
+// itself, then for each answered question its answered count and the
+// chosen option, score or level.
+func (s *Spec) tallySlots(a Answers) []slot {
+	out := []slot{{"", ""}}
+	for _, q := range s.Questions {
+		ans, ok := a[q.Key]
+		if !ok {
+			continue
+		}
+		out = append(out, slot{q.Key, SlotAnswered})
+		switch v := ans.(type) {
+		case string:
+			if q.Type == SingleChoice {
+				out = append(out, slot{q.Key, v})
+			}
+		case []string:
+			for _, k := range v {
+				out = append(out, slot{q.Key, k})
+			}
+		case int64:
+			out = append(out, slot{q.Key, strconv.FormatInt(v, 10)})
+		}
+	}
+	return out
+}
