@@ -57,7 +57,7 @@ func TestCreateExampleStudy(t *testing.T) {
 func TestCreateDefaults(t *testing.T) {
 	forEachDB(t, func(t *testing.T, app *testApp) {
 		st := app.createStudy(map[string]any{
-			"name": "Minimal",
+			"name":      "Minimal",
 			"questions": []any{map[string]any{"key": "q", "type": "rating", "text": map[string]string{"ru": "Оценка"}}},
 		})
 		if st.Kind != survey.KindBrandLift || st.Confidence != 0.9 || st.ControlShare != 0.5 ||

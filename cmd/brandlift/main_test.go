@@ -29,9 +29,9 @@ func runCmd(args ...string) (code int, stdout, stderr string) {
 func TestBadDatabaseIsOneLineExit1(t *testing.T) {
 	cases := map[string]string{
 		"postgres://alice:s3cret-pw@127.0.0.1:1/nowhere": "alice:***@",
-		"mysql://root@localhost/x":                      "malformed DSN",
-		"sqlite:":                                       "malformed DSN",
-		"sqlite:/no/such/folder/b.db":                   "does not exist",
+		"mysql://root@localhost/x":                       "malformed DSN",
+		"sqlite:":                                        "malformed DSN",
+		"sqlite:/no/such/folder/b.db":                    "does not exist",
 	}
 	for dsn, want := range cases {
 		for _, cmd := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"migrate", "up"}, {"keys", "create", "--role", "admin", "--name", "x"}} {
