@@ -33,6 +33,9 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/studies/:id/resume", marketer, s.lifecycle(survey.Resume)},
 		{http.MethodPost, "/api/v1/studies/:id/close", marketer, s.lifecycle(survey.Close)},
 		{http.MethodPost, "/api/v1/studies/:id/links", marketer, s.createLinks},
+		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},
+		{http.MethodGet, "/api/v1/studies/:id/results/trend", analyst, s.resultsTrend},
+		{http.MethodGet, "/api/v1/studies/:id/results/text/:question", analyst, s.resultsText},
 		{http.MethodDelete, "/api/v1/studies/:id/respondents/:rid", admin, s.eraseRespondent},
 
 		{http.MethodPost, "/api/v1/public/responses", public, s.submitResponse},

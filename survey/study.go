@@ -102,8 +102,23 @@ type Settings struct {
 	// Weighting names the attributes used to rake control to exposed, and
 	// optional target margins.
 	Weighting *Weighting `json:"weighting,omitempty"`
+	// TargetLift is the absolute lift the study wants to be able to detect
+	// (default DefaultTargetLift): the report says how many more responses
+	// per group that needs.
+	TargetLift float64 `json:"target_lift,omitempty"`
 	// FrameAncestors lists origins allowed to embed the survey page.
 	FrameAncestors []string `json:"frame_ancestors,omitempty"`
+}
+
+// DefaultTargetLift is the detectable lift a study plans for: 2 points.
+const DefaultTargetLift = 0.02
+
+// PlannedLift is the study's target lift or the default.
+func (s *Spec) PlannedLift() float64 {
+	if s.TargetLift > 0 {
+		return s.TargetLift
+	}
+	return DefaultTargetLift
 }
 
 // Target is a SMART KPI target: a measure of one question to reach by a deadline.

@@ -25,6 +25,7 @@ type StudyInput struct {
 	Targets        *[]Target        `json:"targets"`
 	Weighting      *Weighting       `json:"weighting"`
 	FrameAncestors *[]string        `json:"frame_ancestors"`
+	TargetLift     *float64         `json:"target_lift"`
 }
 
 // QuestionInput is a question as written by a study's owner.
@@ -86,6 +87,7 @@ func (in *StudyInput) Apply(s *Spec) {
 		s.Weighting = in.Weighting
 	}
 	set(&s.FrameAncestors, in.FrameAncestors)
+	set(&s.TargetLift, in.TargetLift)
 }
 
 // frozenChanges lists the JSON names of the fields that differ between old

@@ -56,6 +56,9 @@ func (s *Spec) Validate() error {
 	if s.TargetPerGroup < 0 {
 		v.add("target_per_group", "must not be negative")
 	}
+	if s.TargetLift < 0 || s.TargetLift >= 1 {
+		v.add("target_lift", "must be an absolute lift between 0 and 1 (0.02 = 2 points), got %v", s.TargetLift)
+	}
 	if s.Reach < 0 {
 		v.add("reach", "must not be negative")
 	}

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// resultsOptions reads the report's query options.
+func resultsOptions(c echo.Context) (survey.ResultsOptions, error) {
+	o := survey.ResultsOptions{Segment: c.QueryParam("segment"), Weighting: c.QueryParam("weighting")}
+	if v := c.QueryParam("confidence"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return o, badParam("confidence", "must be 0.8, 0.9 or 0.95, got %q", v)
+		}
+		o.Confidence = f
+	}
+	if v := c.QueryParam("include_flagged"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return o, badParam("include_flagged", "must be true or false, got %q", v)
+		}
+		o.IncludeFlagged = b
+	}
+	return o, nil
+}
+
+// optionError turns a refused query option into a 400 naming it.
+func optionError(err error) error {
+	var ve *survey.ValidationError
+	if errors.As(err, &ve) {
+		return badRequest(ve.Errors[0].Field+": "+ve.Errors[0].Message, ve.Errors...)
+	}
+	return studyError(err)
+}
+
+func (s *Server) results(c echo.Context) error {
+	o, err := resultsOptions(c)
+	if err != nil {
+		return err
+	}
+	format := c.QueryParam("format")
+	if format != "" && format != "json" && !containsString(reportFormats, format) {
+		p := badParam("format", "unknown format %q; valid: json, csv, xlsx", format)
+		p.ValidValues = append([]string{"json"}, reportFormats...)
+		return p
+	}
+	r, err := s.store.Results(c.Request().Context(), c.Param("id"), o)
+	if err != nil {
+		return optionError(err)
+	}
+	if format != "" && format != "json" {
+		return s.writeReportFile(c, r, format)
+	}
+	return writeJSON(c, http.StatusOK, r)
+}
+
+func (s *Server) resultsTrend(c echo.Context) error {
+	o, err := resultsOptions(c)
+	if err != nil {
+		return err
+	}
+	interval := c.QueryParam("interval")
+	if interval == "" {
+		interval = "week"
+	}
+	t, err := s.store.ResultsTrend(c.Request().Context(), c.Param("id"), interval, o)
+	if err != nil {
+		return optionError(err)
+	}
+	return writeJSON(c, http.StatusOK, t)
+}
+
+// TextPage is a page of a text question's answers.
+type TextPage struct {
+	Answers    []survey.TextAnswer `json:"answers"`
+	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) resultsText(c echo.Context) error {
+	limit := 50
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return badParam("limit", "must be an integer from 1 to 500, got %q", v)
+		}
+		limit = n
+	}
+	st, err := s.study(c)
+	if err != nil {
+		return err
+	}
+	answers, next, err := s.store.TextAnswers(c.Request().Context(), st, c.Param("question"), limit, c.QueryParam("cursor"))
+	if err != nil {
+		var ve *survey.ValidationError
+		if errors.As(err, &ve) {
+			return notFound("text question")
+		}
+		return err
+	}
+	return writeJSON(c, http.StatusOK, TextPage{Answers: answers, NextCursor: next})
+}

@@ -1,0 +1,244 @@
+package survey
+
+import (
+	"time"
+
+	"github.com/brandlift/brandlift/stats"
+)
+
+// Report is the results of a study (API-CONTRACT.md, "Results report").
+// Rates and lifts are fractions; NPS is in points from -100 to 100.
+type Report struct {
+	StudyID        string    `json:"study_id"`
+	Kind           Kind      `json:"kind"`
+	Confidence     float64   `json:"confidence"`
+	GeneratedAt    time.Time `json:"generated_at"`
+	IncludeFlagged bool      `json:"include_flagged"`
+	Weighting      string    `json:"weighting"`
+	Counts         Counts    `json:"counts"`
+	Health         Health    `json:"health"`
+	// Metrics holds one entry per reported measure: *LiftMetric,
+	// *RateMetric (nps studies), *NPSMetric, *RatingMetric, *TextMetric or
+	// *WithheldMetric ("not enough data").
+	Metrics   []any            `json:"metrics"`
+	Weights   *WeightInfo      `json:"weights,omitempty"`
+	Segment   string           `json:"segment,omitempty"`
+	Segments  []SegmentReport  `json:"segments,omitempty"`
+	Frequency []FrequencyCurve `json:"frequency,omitempty"`
+	Targets   []TargetReport   `json:"targets,omitempty"`
+}
+
+// Counts are the responses behind the report.
+type Counts struct {
+	Exposed int64 `json:"exposed"`
+	Control int64 `json:"control"`
+	All     int64 `json:"all,omitempty"` // nps studies
+	// Flagged counts responses with any quality flag; FlaggedBy counts by
+	// reason (a response may have several). They are shown whether or not
+	// the report includes flagged responses.
+	Flagged   int64            `json:"flagged"`
+	FlaggedBy map[string]int64 `json:"flagged_by"`
+}
+
+// Health says whether the study's data can be trusted and how far along it is.
+type Health struct {
+	// SRM is the sample-ratio-mismatch check of holdout studies.
+	SRM      *stats.SRM `json:"srm,omitempty"`
+	Progress []Progress `json:"progress"`
+	// EnoughData is false while a group has fewer than
+	// stats.MinResponsesPerGroup responses; metrics are then withheld.
+	EnoughData  bool     `json:"enough_data"`
+	MinPerGroup int64    `json:"min_per_group"`
+	Notes       []string `json:"notes,omitempty"`
+}
+
+// Progress is one group's way to its target.
+type Progress struct {
+	Group    Group   `json:"group"`
+	Complete int64   `json:"complete"` // unflagged completes
+	Target   int64   `json:"target,omitempty"`
+	Share    float64 `json:"share,omitempty"` // complete / target
+	Full     bool    `json:"full"`
+}
+
+// GroupRate is one group's share of positive answers.
+type GroupRate struct {
+	N          int64          `json:"n"`
+	Positive   int64          `json:"positive"`
+	Rate       float64        `json:"rate"`
+	CI         stats.Interval `json:"ci"`
+	EffectiveN float64        `json:"effective_n,omitempty"` // weighted reports
+}
+
+// LiftMetric is the exposed-vs-control comparison of a choice question
+// (for multi-choice questions, of one option).
+type LiftMetric struct {
+	Question string    `json:"question"`
+	Option   string    `json:"option,omitempty"`
+	Type     string    `json:"type"` // "lift"
+	Metric   Metric    `json:"metric"`
+	Control  GroupRate `json:"control"`
+	Exposed  GroupRate `json:"exposed"`
+
+	AbsLift        float64         `json:"abs_lift"`
+	AbsLiftCI      stats.Interval  `json:"abs_lift_ci"`
+	RelLift        *float64        `json:"rel_lift"`    // null when the control rate is 0
+	RelLiftCI      *stats.Interval `json:"rel_lift_ci"` // null when the control rate is 0
+	HeadroomLift   *float64        `json:"headroom_lift"`
+	HeadroomLiftCI *stats.Interval `json:"headroom_lift_ci"`
+	PValue         float64         `json:"p_value"`
+	PValueFisher   float64         `json:"p_value_fisher"`
+	QValue         float64         `json:"q_value"`
+	ProbPositive   float64         `json:"prob_positive"`
+	Significant    bool            `json:"significant"`
+
+	LiftedUsers         *float64        `json:"lifted_users,omitempty"`
+	LiftedUsersCI       *stats.Interval `json:"lifted_users_ci,omitempty"`
+	CostPerLiftedUser   *float64        `json:"cost_per_lifted_user,omitempty"`
+	CostPerLiftedUserCI *stats.Interval `json:"cost_per_lifted_user_ci,omitempty"`
+
+	// MDE is the smallest absolute lift detectable at the current sizes
+	// (two-sided, 80% power, the report's confidence); NeededPerGroup is
+	// how many more responses per group the study's target lift needs.
+	MDE            *float64 `json:"mde"`
+	TargetLift     float64  `json:"target_lift"`
+	NeededPerGroup *int64   `json:"n_needed_per_group"`
+
+	Sequential stats.Sequential `json:"sequential"`
+	Notes      string           `json:"notes,omitempty"`
+}
+
+// RateMetric is a choice question's share in a one-population (nps) study.
+type RateMetric struct {
+	Question string    `json:"question"`
+	Option   string    `json:"option,omitempty"`
+	Type     string    `json:"type"` // "rate"
+	Metric   Metric    `json:"metric"`
+	All      GroupRate `json:"all"`
+}
+
+// NPSGroup is one group's NPS with its breakdown.
+type NPSGroup struct {
+	N          int64          `json:"n"`
+	NPS        float64        `json:"nps"`
+	CI         stats.Interval `json:"ci"`
+	Promoters  float64        `json:"promoters"`
+	Passives   float64        `json:"passives"`
+	Detractors float64        `json:"detractors"`
+}
+
+// NPSMetric is an NPS question: per group, and the difference.
+type NPSMetric struct {
+	Question string          `json:"question"`
+	Type     string          `json:"type"` // "nps"
+	Control  *NPSGroup       `json:"control,omitempty"`
+	Exposed  *NPSGroup       `json:"exposed,omitempty"`
+	All      *NPSGroup       `json:"all,omitempty"`
+	Diff     *float64        `json:"diff,omitempty"`
+	DiffCI   *stats.Interval `json:"diff_ci,omitempty"`
+	PValue   *float64        `json:"p_value,omitempty"`
+}
+
+// RatingGroup is one group's ratings.
+type RatingGroup struct {
+	N         int64          `json:"n"`
+	Mean      float64        `json:"mean"`
+	MeanCI    stats.Interval `json:"mean_ci"`
+	SD        float64        `json:"sd"`
+	Top2Box   float64        `json:"top2box"`
+	Top2BoxCI stats.Interval `json:"top2box_ci"`
+	Levels    []int64        `json:"levels"` // answers per level 1..scale
+}
+
+// RatingMetric is a rating (CSAT) question: per group, and Welch's test.
+type RatingMetric struct {
+	Question   string          `json:"question"`
+	Type       string          `json:"type"` // "rating"
+	Scale      int             `json:"scale"`
+	Control    *RatingGroup    `json:"control,omitempty"`
+	Exposed    *RatingGroup    `json:"exposed,omitempty"`
+	All        *RatingGroup    `json:"all,omitempty"`
+	MeanDiff   *float64        `json:"mean_diff,omitempty"`
+	MeanDiffCI *stats.Interval `json:"mean_diff_ci,omitempty"`
+	PValue     *float64        `json:"p_value,omitempty"`
+}
+
+// TextMetric is a text question: how many answered, and the latest answers.
+type TextMetric struct {
+	Question string          `json:"question"`
+	Type     string          `json:"type"` // "text"
+	Answered map[Group]int64 `json:"answered"`
+	Latest   []TextAnswer    `json:"latest"`
+}
+
+// TextAnswer is one text answer, verbatim: clients must escape it when
+// they render it (the dashboard does).
+type TextAnswer struct {
+	ResponseID  string    `json:"response_id"`
+	Group       Group     `json:"group"`
+	Text        string    `json:"text"`
+	CompletedAt time.Time `json:"completed_at"`
+}
+
+// WithheldMetric stands in for a metric whose groups are too small to
+// report: the counts are shown, the numbers are not.
+type WithheldMetric struct {
+	Question string          `json:"question"`
+	Option   string          `json:"option,omitempty"`
+	Type     string          `json:"type"`
+	Status   string          `json:"status"` // "not_enough_data"
+	N        map[Group]int64 `json:"n"`
+	Needed   int64           `json:"min_per_group"`
+}
+
+// WeightInfo describes the raking behind a weighted report.
+type WeightInfo struct {
+	Method     string   `json:"method"` // "rake"
+	Attributes []string `json:"attributes"`
+	Target     string   `json:"target"` // "exposed" (control raked to exposed) or "margins"
+	Converged  bool     `json:"converged"`
+	Iterations int      `json:"iterations"`
+	// EffectiveN is Kish's effective sample size per weighted group.
+	EffectiveN map[Group]float64 `json:"effective_n"`
+	MaxWeight  float64           `json:"max_weight"`
+	Trimmed    int               `json:"trimmed"`
+	Notes      string            `json:"notes,omitempty"`
+}
+
+// SegmentReport is the report's metrics within one level of a segment.
+type SegmentReport struct {
+	Level   string `json:"level"`
+	Counts  Counts `json:"counts"`
+	Metrics []any  `json:"metrics"`
+}
+
+// FrequencyCurve is the lift of one metric by exposure frequency.
+type FrequencyCurve struct {
+	Question string           `json:"question"`
+	Option   string           `json:"option,omitempty"`
+	Control  GroupRate        `json:"control"`
+	Buckets  []FrequencyPoint `json:"buckets"`
+}
+
+// FrequencyPoint is the exposed group at one frequency bucket against control.
+type FrequencyPoint struct {
+	Bucket    string         `json:"bucket"` // 1, 2, 3-4, 5+
+	N         int64          `json:"n"`
+	Rate      float64        `json:"rate"`
+	AbsLift   float64        `json:"abs_lift"`
+	AbsLiftCI stats.Interval `json:"abs_lift_ci"`
+	PValue    float64        `json:"p_value"`
+	Enough    bool           `json:"enough_data"`
+}
+
+// TargetReport is a SMART KPI target with its status.
+type TargetReport struct {
+	Target
+	Estimate  *float64        `json:"estimate"`
+	CI        *stats.Interval `json:"ci"`
+	ProbAbove *float64        `json:"prob_above"`
+	// Status: achieved (the interval clears the target), on_track or
+	// at_risk (by ProbAbove, while the deadline is ahead), missed (the
+	// deadline passed without achieving it), or not_enough_data.
+	Status string `json:"status"`
+}

@@ -1,0 +1,180 @@
+package survey
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/brandlift/brandlift/stats"
+)
+
+// rake weights the view: control is raked to the exposed group's margins
+// on the study's weighting attributes, or both groups (or the one nps
+// population) to the target margins stored on the study. It sets v.weight
+// and describes the result.
+func rake(st *Study, v *view) (*WeightInfo, error) {
+	w := st.Weighting
+	dims := w.Attributes
+	info := &WeightInfo{Method: "rake", Attributes: dims, Target: "exposed", Converged: true, EffectiveN: map[Group]float64{}}
+	useMargins := len(w.Margins) == len(dims)
+	if useMargins {
+		info.Target = "margins"
+	}
+	// Levels per dimension: those of the margins, or those observed.
+	levelIndex := make([]map[string]int, len(dims))
+	for d, dim := range dims {
+		levelIndex[d] = map[string]int{}
+		var names []string
+		if useMargins {
+			for l := range w.Margins[dim] {
+				names = append(names, l)
+			}
+		} else {
+			names = levels(v.data, dim)
+		}
+		sort.Strings(names)
+		for i, l := range names {
+			levelIndex[d][l] = i
+		}
+	}
+	responses := v.data.byQuestion[""]
+	cellLevels := func(cell int) ([]int, bool) {
+		out := make([]int, len(dims))
+		for d, dim := range dims {
+			i, ok := levelIndex[d][levelOf(&v.data.cells[cell], dim)]
+			if !ok {
+				return nil, false
+			}
+			out[d] = i
+		}
+		return out, true
+	}
+	var targets [][]float64
+	if useMargins {
+		for d, dim := range dims {
+			t := make([]float64, len(levelIndex[d]))
+			for l, i := range levelIndex[d] {
+				t[i] = w.Margins[dim][l]
+			}
+			targets = append(targets, t)
+		}
+	} else {
+		targets = exposedMargins(responses, levelIndex, cellLevels)
+	}
+	raked := []Group{GroupControl}
+	switch {
+	case !st.HasGroups():
+		raked = []Group{GroupAll}
+	case useMargins:
+		raked = []Group{GroupExposed, GroupControl}
+	}
+	weights := map[Group]map[int]float64{}
+	var notes []string
+	for _, g := range raked {
+		cells, members := rakingCells(responses, g, cellLevels)
+		if len(cells) == 0 {
+			continue
+		}
+		res := stats.Rake(cells, targets, nil)
+		weights[g] = map[int]float64{}
+		for i, cs := range members {
+			for _, c := range cs {
+				weights[g][c] = res.Weights[i]
+			}
+		}
+		info.Converged = info.Converged && res.Converged
+		info.Iterations = max(info.Iterations, res.Iterations)
+		info.MaxWeight = max(info.MaxWeight, res.MaxWeight)
+		info.Trimmed += res.Trimmed
+		info.EffectiveN[g] = res.EffectiveN
+		if res.Reason != "" {
+			notes = append(notes, string(g)+": "+res.Reason)
+		}
+	}
+	if !useMargins && st.HasGroups() {
+		info.EffectiveN[GroupExposed] = float64(v.sum("", GroupExposed, isSlot("")))
+	}
+	v.weight = func(cell int, g Group) float64 {
+		if ws, ok := weights[g]; ok {
+			return ws[cell] // 0 for cells outside the margins: left out
+		}
+		return 1
+	}
+	if outside := outsideMargins(responses, raked, cellLevels); outside > 0 {
+		notes = append(notes, fmt.Sprintf("%d responses have a level outside the target margins and get weight 0", outside))
+	}
+	info.Notes = strings.Join(notes, "; ")
+	return info, nil
+}
+
+// exposedMargins returns the exposed group's share of each level.
+func exposedMargins(responses []tallyEntry, levelIndex []map[string]int, cellLevels func(int) ([]int, bool)) [][]float64 {
+	targets := make([][]float64, len(levelIndex))
+	for d := range targets {
+		targets[d] = make([]float64, len(levelIndex[d]))
+	}
+	var total float64
+	for _, e := range responses {
+		if e.grp != GroupExposed {
+			continue
+		}
+		lv, ok := cellLevels(e.cell)
+		if !ok {
+			continue
+		}
+		for d, i := range lv {
+			targets[d][i] += float64(e.n)
+		}
+		total += float64(e.n)
+	}
+	for d := range targets {
+		for i := range targets[d] {
+			if total > 0 {
+				targets[d][i] /= total
+			}
+		}
+	}
+	return targets
+}
+
+// rakingCells groups a group's cells by their levels on the weighting
+// dimensions: raking sees one cell per combination, with the DB cells that
+// fall in it.
+func rakingCells(responses []tallyEntry, g Group, cellLevels func(int) ([]int, bool)) ([]stats.Cell, [][]int) {
+	index := map[string]int{}
+	var cells []stats.Cell
+	var members [][]int
+	for _, e := range responses {
+		if e.grp != g {
+			continue
+		}
+		lv, ok := cellLevels(e.cell)
+		if !ok {
+			continue
+		}
+		key := fmt.Sprint(lv)
+		i, seen := index[key]
+		if !seen {
+			i = len(cells)
+			index[key] = i
+			cells = append(cells, stats.Cell{Levels: lv})
+			members = append(members, nil)
+		}
+		cells[i].Count += e.n
+		members[i] = append(members[i], e.cell)
+	}
+	return cells, members
+}
+
+func outsideMargins(responses []tallyEntry, raked []Group, cellLevels func(int) ([]int, bool)) int64 {
+	var n int64
+	for _, e := range responses {
+		if !contains(raked, e.grp) {
+			continue
+		}
+		if _, ok := cellLevels(e.cell); !ok {
+			n += e.n
+		}
+	}
+	return n
+}
