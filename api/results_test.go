@@ -36,10 +36,10 @@ func seedKnown(t *testing.T, app *testApp, st survey.Study, g string, n, yes int
 
 // reportJSON is the report as a client reads it.
 type reportJSON struct {
-	Counts  survey.Counts
-	Health  survey.Health
-	Metrics []map[string]any
-	Weights *survey.WeightInfo
+	Counts   survey.Counts
+	Health   survey.Health
+	Metrics  []map[string]any
+	Weights  *survey.WeightInfo
 	Segments []struct {
 		Level   string
 		Metrics []map[string]any

@@ -15,10 +15,10 @@ import (
 
 // known is a fixture with counts fixed in advance.
 type known struct {
-	recallYes, n         map[survey.Group]int
-	acme                 map[survey.Group]int
-	nps                  map[survey.Group][11]int
-	csat                 map[survey.Group][5]int
+	recallYes, n map[survey.Group]int
+	acme         map[survey.Group]int
+	nps          map[survey.Group][11]int
+	csat         map[survey.Group][5]int
 }
 
 // fill submits responses that realise the known counts: in group g, the
