@@ -11,11 +11,13 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Impression is one firing of the exposure pixel.
+// Impression is one firing of the exposure pixel, or, when imported from
+// an ad server's log, Count of them.
 type Impression struct {
 	RID       string
 	Creative  string
 	Placement string
+	Count     int64 // 0 means 1
 }
 
 // maxLabel bounds the creative and placement labels an ad server sends.
@@ -25,25 +27,57 @@ const maxLabel = 200
 // seen, count, and the latest creative and placement. Closed studies
 // record nothing; the caller still answers with the pixel.
 func (s *Store) RecordImpression(ctx context.Context, st *Study, imp Impression) error {
-	if st.Status == StatusClosed || imp.RID == "" || len(imp.RID) > MaxRIDLength || !utf8.ValidString(imp.RID) {
+	return s.RecordImpressions(ctx, st, []Impression{imp})
+}
+
+// RecordImpressions records many impressions in one transaction, as an
+// import of an ad server's log does. Invalid rids are skipped.
+func (s *Store) RecordImpressions(ctx context.Context, st *Study, imps []Impression) error {
+	if st.Status == StatusClosed {
 		return nil
 	}
 	now := time.Now().UTC()
-	row := exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID), FirstSeen: now, LastSeen: now,
-		Count: 1, Creative: label(imp.Creative), Placement: label(imp.Placement)}
+	byRespondent := map[string]int{}
+	var rows []exposureRow
+	for _, imp := range imps {
+		if imp.RID == "" || len(imp.RID) > MaxRIDLength || !utf8.ValidString(imp.RID) {
+			continue
+		}
+		count := max(imp.Count, 1)
+		hash := st.RespondentHash(imp.RID)
+		if i, ok := byRespondent[hash]; ok { // one row per respondent per statement
+			rows[i].Count += count
+			rows[i].Creative, rows[i].Placement = keep(rows[i].Creative, label(imp.Creative)), keep(rows[i].Placement, label(imp.Placement))
+			continue
+		}
+		byRespondent[hash] = len(rows)
+		rows = append(rows, exposureRow{StudyID: st.ID, Respondent: hash, FirstSeen: now, LastSeen: now,
+			Count: count, Creative: label(imp.Creative), Placement: label(imp.Placement)})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "study_id"}, {Name: "respondent"}},
 		DoUpdates: clause.Assignments(map[string]any{
-			"count":     gorm.Expr("exposures.count + 1"),
+			"count":     gorm.Expr("exposures.count + excluded.count"),
 			"last_seen": gorm.Expr("excluded.last_seen"),
 			"creative":  gorm.Expr("CASE WHEN excluded.creative = '' THEN exposures.creative ELSE excluded.creative END"),
 			"placement": gorm.Expr("CASE WHEN excluded.placement = '' THEN exposures.placement ELSE excluded.placement END"),
 		}),
-	}).Create(&row).Error
+	}).CreateInBatches(rows, 500).Error
 	if err != nil {
-		return fmt.Errorf("store: unable to record impression: %w", err)
+		return fmt.Errorf("store: unable to record impressions: %w", err)
 	}
 	return nil
+}
+
+// keep prefers the newer label unless it is empty.
+func keep(old, newer string) string {
+	if newer == "" {
+		return old
+	}
+	return newer
 }
 
 // label keeps an ad server's macro value printable and short; an

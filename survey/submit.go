@@ -23,6 +23,9 @@ type SubmitRequest struct {
 	Started   string // the page's signed start stamp; "" for API clients
 	Consent   bool
 	UserAgent string
+	// At backdates the completion, for imports and the demo's simulated
+	// history; the zero value is now. The public API never sets it.
+	At time.Time
 }
 
 // SubmitResult says what happened to a submission.
@@ -108,6 +111,9 @@ func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, er
 		v.add("locale", "the study speaks %s", strings.Join(st.Locales, ", "))
 	}
 	now := time.Now().UTC()
+	if !req.At.IsZero() {
+		now = req.At.UTC()
+	}
 	row := responseRow{
 		StudyID: st.ID, ID: NewID(), Respondent: who.Hash, Grp: string(who.Group), Status: "complete",
 		Attrs: jsonColumn[map[string]string]{who.Token.Attrs}, Locale: locale,

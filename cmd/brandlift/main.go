@@ -15,6 +15,7 @@ const usage = `brandlift: brand-lift and NPS surveys with honest statistics
 
 Usage:
   brandlift serve   [--addr 127.0.0.1:8080] [--db DSN]   migrate the schema, then serve
+  brandlift demo    [--addr ...] [--db DSN]              seed simulated studies, then serve
   brandlift migrate up|status [--db DSN]
   brandlift keys create --role admin|marketer|analyst --name NAME [--db DSN]
   brandlift version
@@ -42,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = cmdServe(args[1:], stdout, stderr)
+	case "demo":
+		err = cmdDemo(args[1:], stdout, stderr)
 	case "migrate":
 		err = cmdMigrate(args[1:], stdout, stderr)
 	case "keys":

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -180,4 +181,8 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(bin)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func testLog(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

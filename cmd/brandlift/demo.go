@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+)
+
+// defaultDemoDSN keeps the demo away from the real default database.
+const defaultDemoDSN = "sqlite:brandlift-demo.db"
+
+func cmdDemo(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", stderr)
+	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
+	db := fs.String("db", defaultDemoDSN, "database for the demo; a SQLite file is recreated")
+	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links (env "+envBaseURL+")")
+	rate := rateFlag(fs)
+	seedOnly := fs.Bool("seed-only", false, "seed, print the summary and exit without serving")
+	newLog := logFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkRate(*rate); err != nil {
+		return err
+	}
+	log, err := newLog(stderr)
+	if err != nil {
+		return err
+	}
+	if err := freshSQLite(*db); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	store, err := openStore(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	seeded, err := seedDemo(ctx, store)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	_, key, err := store.CreateAPIKey(ctx, "demo", survey.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	base := *baseURL
+	if base == "" {
+		base = "http://" + *addr
+	}
+	fmt.Fprintf(stdout, "Seeded in %.1f s:\n", time.Since(start).Seconds())
+	for _, s := range seeded {
+		fmt.Fprintf(stdout, "  %s (%s): %d responses\n    %s/api/v1/studies/%s/results\n", s.name, s.kind, s.responses, base, s.id)
+	}
+	fmt.Fprintf(stdout, "Try: curl -s -H \"Authorization: Bearer %s\" %s/api/v1/studies/%s/results\n", key, base, seeded[0].id)
+	fmt.Fprintf(stdout, "Admin API key (shown once):\n%s\n", key)
+	if *seedOnly {
+		return nil
+	}
+	return serve(ctx, store, serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, stdout)
+}
+
+// freshSQLite removes a demo SQLite file so that every demo starts anew.
+// PostgreSQL databases are left alone: the demo adds its studies to them.
+func freshSQLite(dsn string) error {
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok {
+		return nil
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("demo: cannot recreate %s: %w", path, err)
+		}
+	}
+	return nil
+}
+

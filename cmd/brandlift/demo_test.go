@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+)
+
+// TestDemoFindsTheTruth seeds the demo and reads its report as a user
+// would: every known true lift lies inside its interval, the lifts that
+// are zero are not significant, and the NPS tracker has six months.
+func TestDemoFindsTheTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 14,900 responses")
+	}
+	ctx := context.Background()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	s, err := openStore(ctx, dsn, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	seeded, err := seedDemo(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seeded %d + %d responses in %s", seeded[0].responses, seeded[1].responses, time.Since(start))
+	r, err := s.Results(ctx, seeded[0].id, survey.ResultsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Counts.Exposed < 5000 || r.Counts.Control < 5000 || r.Counts.FlaggedBy[survey.FlagSpeeder] == 0 {
+		t.Fatalf("counts %+v", r.Counts)
+	}
+	checked := 0
+	for _, m := range r.Metrics {
+		l, ok := m.(*survey.LiftMetric)
+		if !ok {
+			continue
+		}
+		key := l.Question
+		if l.Option != "" {
+			key += "/" + l.Option
+		}
+		truth, known := demoTrueLifts[key]
+		if !known {
+			continue
+		}
+		checked++
+		t.Logf("%-14s true %+.3f  estimate %+.4f  90%% CI [%+.4f, %+.4f]  p %.3g", key, truth, l.AbsLift, l.AbsLiftCI.Lo, l.AbsLiftCI.Hi, l.PValue)
+		if !l.AbsLiftCI.Contains(truth) {
+			t.Errorf("%s: true lift %v outside %v", key, truth, l.AbsLiftCI)
+		}
+		if truth == 0 && l.Significant {
+			t.Errorf("%s: no true lift, but significant (p %v)", key, l.PValue)
+		}
+		if truth >= 0.03 && !l.Significant {
+			t.Errorf("%s: true lift %v not detected with %d per group", key, truth, l.Exposed.N)
+		}
+	}
+	if checked != len(demoTrueLifts) {
+		t.Errorf("checked %d of %d known lifts", checked, len(demoTrueLifts))
+	}
+	if len(r.Frequency) == 0 {
+		t.Error("no frequency curve")
+	}
+	trend, err := s.ResultsTrend(ctx, seeded[1].id, "week", survey.ResultsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trend.Periods) < 26 || len(trend.Periods) > 28 {
+		t.Errorf("tracker has %d weeks", len(trend.Periods))
+	}
+	first := trend.Periods[0].Metrics[0].(*survey.NPSMetric).All.NPS
+	last := trend.Periods[len(trend.Periods)-1].Cumulative[0].(*survey.NPSMetric).All.NPS
+	if !strings.HasPrefix(seeded[1].kind, "nps") || first >= last+10 {
+		t.Errorf("tracker NPS from %v to %v", first, last)
+	}
+}
