@@ -84,4 +84,3 @@ func freshSQLite(dsn string) error {
 	}
 	return nil
 }
-

@@ -248,7 +248,7 @@ func seedBrandLift(ctx context.Context, s *survey.Store) (*survey.Study, int, er
 				u -= fw[p.freq-1]
 			}
 			impressions = append(impressions, survey.Impression{RID: p.rid, Count: int64(p.freq),
-				Creative: pick(rng, []string{"video-15s", "video-30s", "banner"}, []float64{0.5, 0.3, 0.2}),
+				Creative:  pick(rng, []string{"video-15s", "video-30s", "banner"}, []float64{0.5, 0.3, 0.2}),
 				Placement: pick(rng, []string{"youtube", "yandex", "vk"}, []float64{0.4, 0.4, 0.2})})
 		}
 		p.answers = response(rng, g, p.freq, norm)
