@@ -51,25 +51,25 @@ type response struct {
 }
 
 // do sends a request as role ("" for none); body may be a string, []byte or
-// any value to encode as JSON.
+// any value to encode as JSON. The exchange is checked against openapi.json
+// (see openapi_validate_test.go).
 func (a *testApp) do(method, path string, role survey.Role, body any, headers ...string) response {
 	a.t.Helper()
-	var r *bytes.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
-		r = bytes.NewReader(nil)
 	case string:
-		r = bytes.NewReader([]byte(b))
+		raw = []byte(b)
 	case []byte:
-		r = bytes.NewReader(b)
+		raw = b
 	default:
 		enc, err := json.Marshal(b)
 		if err != nil {
 			a.t.Fatal(err)
 		}
-		r = bytes.NewReader(enc)
+		raw = enc
 	}
-	req := httptest.NewRequest(method, path, r)
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -77,10 +77,15 @@ func (a *testApp) do(method, path string, role survey.Role, body any, headers ..
 		req.Header.Set("Authorization", "Bearer "+a.keys[role])
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "RemoteAddr" { // the direct peer, e.g. a proxy in front of us
+			req.RemoteAddr = headers[i+1]
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
 	a.srv.Handler().ServeHTTP(rec, req)
+	a.checkOpenAPI(req, raw, rec) // openapi_validate_test.go
 	return response{rec, a.t}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strings"
@@ -37,11 +38,28 @@ func level(r survey.Role) access {
 	return public
 }
 
-// Principal is who made a request.
+// Principal is who made a request: an API key or a signed-in user.
 type Principal struct {
-	Role  survey.Role
-	KeyID string // the API key used
+	Role    survey.Role
+	KeyID   string // the API key used, if any
+	KeyName string
+	User    *survey.User // the dashboard user, if signed in
+	session string       // the session cookie value, for logout
 }
+
+// Actor names the principal in the audit log.
+func (p Principal) Actor() string {
+	if p.User != nil {
+		return "user:" + p.User.Email
+	}
+	return "key:" + p.KeyID + " (" + p.KeyName + ")"
+}
+
+// SessionCookie is the dashboard's session cookie.
+const SessionCookie = "brandlift_session"
+
+// CSRFHeader carries the session's CSRF token on state-changing requests.
+const CSRFHeader = "X-CSRF-Token"
 
 const principalKey = "principal"
 
@@ -66,15 +84,23 @@ func (s *Server) requireRole(need access, next echo.HandlerFunc) echo.HandlerFun
 	}
 }
 
+func unauthorized(detail string) error {
+	p := newProblem(http.StatusUnauthorized, "unauthorized", detail)
+	p.headers = map[string]string{"WWW-Authenticate": `Bearer realm="brandlift"`}
+	return p
+}
+
+// authenticate finds the caller: an API key in the Authorization header,
+// else a dashboard session cookie. Requests that change state with a
+// session must carry the session's CSRF token in a header, which a page of
+// another site cannot read or send.
 func (s *Server) authenticate(c echo.Context) (Principal, error) {
-	unauthorized := func(detail string) error {
-		p := newProblem(http.StatusUnauthorized, "unauthorized", detail)
-		p.headers = map[string]string{"WWW-Authenticate": `Bearer realm="brandlift"`}
-		return p
-	}
 	h := c.Request().Header.Get(echo.HeaderAuthorization)
 	if h == "" {
-		return Principal{}, unauthorized("send an API key: Authorization: Bearer KEY")
+		if cookie, err := c.Cookie(SessionCookie); err == nil && cookie.Value != "" {
+			return s.sessionPrincipal(c, cookie.Value)
+		}
+		return Principal{}, unauthorized("send an API key (Authorization: Bearer KEY) or sign in")
 	}
 	scheme, key, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
@@ -87,5 +113,26 @@ func (s *Server) authenticate(c echo.Context) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{Role: k.Role, KeyID: k.ID}, nil
+	return Principal{Role: k.Role, KeyID: k.ID, KeyName: k.Name}, nil
+}
+
+func (s *Server) sessionPrincipal(c echo.Context, token string) (Principal, error) {
+	sess, err := s.store.SessionByToken(c.Request().Context(), token)
+	if errors.Is(err, survey.ErrNotFound) {
+		return Principal{}, unauthorized("the session has ended; sign in again")
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		sent := c.Request().Header.Get(CSRFHeader)
+		if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 {
+			return Principal{}, newProblem(http.StatusForbidden, "csrf",
+				"a request that changes data with a session cookie needs the session's token in the "+CSRFHeader+" header")
+		}
+	}
+	u := sess.User
+	return Principal{Role: u.Role, User: &u, session: token}, nil
 }

@@ -91,6 +91,7 @@ func (s *Server) createLinks(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return v
 	}
+	s.audit(c, principal(c), "links.create", st.ID, map[string]any{"count": len(links)})
 	return writeJSON(c, http.StatusOK, map[string][]Link{"links": links})
 }
 

@@ -12,5 +12,7 @@ func (s *Server) eraseRespondent(c echo.Context) error {
 	if err != nil {
 		return studyError(err)
 	}
+	s.audit(c, principal(c), "respondent.erase", c.Param("id"), map[string]any{
+		"responses_deleted": res.Responses, "exposures_deleted": res.Exposures})
 	return writeJSON(c, http.StatusOK, res)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
@@ -22,6 +23,7 @@ func (s *Server) routes() []route {
 	return []route{
 		{http.MethodGet, "/healthz", public, s.healthz},
 		{http.MethodGet, "/readyz", public, s.readyz},
+		{http.MethodGet, "/api/v1/openapi.json", public, s.openapi},
 
 		{http.MethodPost, "/api/v1/studies", marketer, s.createStudy},
 		{http.MethodGet, "/api/v1/studies", analyst, s.listStudies},
@@ -32,11 +34,24 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/studies/:id/pause", marketer, s.lifecycle(survey.Pause)},
 		{http.MethodPost, "/api/v1/studies/:id/resume", marketer, s.lifecycle(survey.Resume)},
 		{http.MethodPost, "/api/v1/studies/:id/close", marketer, s.lifecycle(survey.Close)},
+		{http.MethodPost, "/api/v1/studies/:id/rotate-secret", marketer, s.rotateSecret},
 		{http.MethodPost, "/api/v1/studies/:id/links", marketer, s.createLinks},
 		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},
 		{http.MethodGet, "/api/v1/studies/:id/results/trend", analyst, s.resultsTrend},
 		{http.MethodGet, "/api/v1/studies/:id/results/text/:question", analyst, s.resultsText},
+		{http.MethodGet, "/api/v1/studies/:id/responses", analyst, s.exportResponses},
 		{http.MethodDelete, "/api/v1/studies/:id/respondents/:rid", admin, s.eraseRespondent},
+
+		{http.MethodPost, "/api/v1/auth/login", public, s.login},
+		{http.MethodPost, "/api/v1/auth/logout", analyst, s.logout},
+		{http.MethodGet, "/api/v1/auth/me", analyst, s.me},
+		{http.MethodGet, "/api/v1/users", admin, s.listUsers},
+		{http.MethodPost, "/api/v1/users", admin, s.createUser},
+		{http.MethodDelete, "/api/v1/users/:id", admin, s.deleteUser},
+		{http.MethodGet, "/api/v1/keys", admin, s.listKeys},
+		{http.MethodPost, "/api/v1/keys", admin, s.createKey},
+		{http.MethodDelete, "/api/v1/keys/:id", admin, s.revokeKey},
+		{http.MethodGet, "/api/v1/audit", admin, s.auditLog},
 
 		{http.MethodPost, "/api/v1/public/responses", public, s.submitResponse},
 		{http.MethodGet, "/api/v1/public/studies/:public_key/assignment", public, s.assignment},
@@ -48,12 +63,32 @@ func (s *Server) routes() []route {
 	}
 }
 
+// unlimited are the public paths outside the per-IP rate limit: the pixel
+// (an ad's impressions from one carrier NAT must not turn into broken
+// images), static files, health checks and the API document.
+var unlimited = []string{"/px/", "/static/", "/healthz", "/readyz", "/api/v1/openapi.json"}
+
 func (s *Server) register() {
+	var limiter *rateLimiter
+	if s.cfg.PublicRate > 0 {
+		limiter = newRateLimiter(s.cfg.PublicRate)
+	}
 	for _, r := range s.routes() {
 		h := r.handler
 		if r.access != public {
 			h = s.requireRole(r.access, h)
+		} else if limiter != nil && !hasAnyPrefix(r.path, unlimited) {
+			h = limiter.middleware(h)
 		}
 		s.echo.Add(r.method, r.path, h)
 	}
+}
+
+func hasAnyPrefix(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }

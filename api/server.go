@@ -39,6 +39,10 @@ func New(cfg Config) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The client's address comes from X-Forwarded-For only when the direct
+	// peer is a trusted proxy (loopback or a private network), so that a
+	// client cannot pick its own address to dodge rate limits.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, echo: e}
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(s.requestIDMiddleware, s.logMiddleware, s.recoverMiddleware)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -24,6 +25,7 @@ func (s *Server) createStudy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, principal(c), "study.create", st.ID, map[string]any{"name": st.Name, "kind": st.Kind})
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/studies/"+st.ID)
 	return writeJSON(c, http.StatusCreated, view(c, st))
 }
@@ -76,6 +78,7 @@ func (s *Server) patchStudy(c echo.Context) error {
 	if err != nil {
 		return studyError(err)
 	}
+	s.audit(c, principal(c), "study.update", st.ID, nil)
 	return writeJSON(c, http.StatusOK, view(c, st))
 }
 
@@ -91,6 +94,7 @@ func (s *Server) deleteStudy(c echo.Context) error {
 	if err := s.store.DeleteStudy(c.Request().Context(), c.Param("id"), force); err != nil {
 		return studyError(err)
 	}
+	s.audit(c, principal(c), "study.delete", c.Param("id"), map[string]any{"force": force})
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -100,8 +104,35 @@ func (s *Server) lifecycle(action survey.Action) echo.HandlerFunc {
 		if err != nil {
 			return studyError(err)
 		}
+		s.audit(c, principal(c), "study."+string(action), st.ID, nil)
 		return writeJSON(c, http.StatusOK, view(c, st))
 	}
+}
+
+// RotateRequest is the body of POST /api/v1/studies/{id}/rotate-secret.
+type RotateRequest struct {
+	// GraceHours is how long tokens signed with the old secret still work
+	// (default 72, at most 720).
+	GraceHours *int `json:"grace_hours"`
+}
+
+func (s *Server) rotateSecret(c echo.Context) error {
+	var in RotateRequest
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, managementBodyLimit, &in); err != nil {
+			return err
+		}
+	}
+	grace := 72
+	if in.GraceHours != nil {
+		grace = *in.GraceHours
+	}
+	st, err := s.store.RotateSecret(c.Request().Context(), c.Param("id"), time.Duration(grace)*time.Hour)
+	if err != nil {
+		return studyError(err)
+	}
+	s.audit(c, principal(c), "study.rotate_secret", st.ID, map[string]any{"grace_hours": grace})
+	return writeJSON(c, http.StatusOK, view(c, st))
 }
 
 // study loads the study named by the :id path parameter.

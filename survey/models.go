@@ -5,4 +5,5 @@ package survey
 var allModels = []any{
 	&schemaMigration{}, &studyRow{}, &questionRow{}, &optionRow{}, &apiKeyRow{},
 	&responseRow{}, &cellRow{}, &tallyRow{}, &dailyTallyRow{}, &groupCountRow{}, &durationRow{}, &exposureRow{},
+	&userRow{}, &sessionRow{}, &loginFailureRow{}, &auditRow{},
 }

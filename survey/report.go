@@ -40,6 +40,13 @@ type Counts struct {
 	FlaggedBy map[string]int64 `json:"flagged_by"`
 }
 
+// GroupCounts are the responses per group within a segment or period.
+type GroupCounts struct {
+	Exposed int64 `json:"exposed"`
+	Control int64 `json:"control"`
+	All     int64 `json:"all,omitempty"` // nps studies
+}
+
 // Health says whether the study's data can be trusted and how far along it is.
 type Health struct {
 	// SRM is the sample-ratio-mismatch check of holdout studies.
@@ -207,9 +214,9 @@ type WeightInfo struct {
 
 // SegmentReport is the report's metrics within one level of a segment.
 type SegmentReport struct {
-	Level   string `json:"level"`
-	Counts  Counts `json:"counts"`
-	Metrics []any  `json:"metrics"`
+	Level   string      `json:"level"`
+	Counts  GroupCounts `json:"counts"`
+	Metrics []any       `json:"metrics"`
 }
 
 // FrequencyCurve is the lift of one metric by exposure frequency.

@@ -45,7 +45,7 @@ func measureKey(question, option string) string {
 
 // build computes every metric of the study in question order.
 func (b *builder) build() metricSet {
-	ms := metricSet{measures: map[string]*measure{}}
+	ms := metricSet{metrics: []any{}, measures: map[string]*measure{}}
 	for i := range b.st.Questions {
 		q := &b.st.Questions[i]
 		switch {

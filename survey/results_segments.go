@@ -38,12 +38,12 @@ func segmentReports(st *Study, base *builder, dim string) []SegmentReport {
 }
 
 // segmentCounts counts the responses a segment view includes.
-func segmentCounts(v *view) Counts {
-	c := Counts{}
-	c.Exposed = v.sum("", GroupExposed, isSlot(""))
-	c.Control = v.sum("", GroupControl, isSlot(""))
-	c.All = v.sum("", GroupAll, isSlot(""))
-	return c
+func segmentCounts(v *view) GroupCounts {
+	return GroupCounts{
+		Exposed: v.sum("", GroupExposed, isSlot("")),
+		Control: v.sum("", GroupControl, isSlot("")),
+		All:     v.sum("", GroupAll, isSlot("")),
+	}
 }
 
 // frequencyBuckets are the exposure-frequency levels of the curve.

@@ -21,12 +21,12 @@ type Trend struct {
 
 // TrendPeriod is one day, ISO week or month (UTC).
 type TrendPeriod struct {
-	Period     string    `json:"period"` // 2026-11-27, 2026-W48 or 2026-11
-	Start      string    `json:"start"`  // first day, YYYY-MM-DD
-	Counts     Counts    `json:"counts"`
-	Metrics    []any     `json:"metrics"`    // this period alone
-	Cumulative []any     `json:"cumulative"` // from the start to the end of this period
-	end        time.Time // exclusive
+	Period     string      `json:"period"` // 2026-11-27, 2026-W48 or 2026-11
+	Start      string      `json:"start"`  // first day, YYYY-MM-DD
+	Counts     GroupCounts `json:"counts"`
+	Metrics    []any       `json:"metrics"`    // this period alone
+	Cumulative []any       `json:"cumulative"` // from the start to the end of this period
+	end        time.Time   // exclusive
 }
 
 // ResultsTrend computes the trend from the daily running counts.

@@ -18,10 +18,12 @@ Usage:
   brandlift demo    [--addr ...] [--db DSN]              seed simulated studies, then serve
   brandlift migrate up|status [--db DSN]
   brandlift keys create --role admin|marketer|analyst --name NAME [--db DSN]
+  brandlift users create --email E --role admin|marketer|analyst [--password-stdin] [--db DSN]
   brandlift version
 
 Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
-BRANDLIFT_PUBLIC_RATE, BRANDLIFT_LOG_FORMAT). Run "brandlift COMMAND -h" for a
+BRANDLIFT_PUBLIC_RATE, BRANDLIFT_LOG_FORMAT; BRANDLIFT_ADMIN_EMAIL and
+BRANDLIFT_ADMIN_PASSWORD create the first admin user). Run "brandlift COMMAND -h" for a
 command's flags.
 `
 
@@ -49,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdMigrate(args[1:], stdout, stderr)
 	case "keys":
 		err = cmdKeys(args[1:], stdout, stderr)
+	case "users":
+		err = cmdUsers(args[1:], os.Stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "brandlift", version())
 	case "help", "-h", "--help":

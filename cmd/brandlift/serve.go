@@ -44,6 +44,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	if err := bootstrapAdmin(ctx, store, log); err != nil {
+		return err
+	}
 	return serve(ctx, store, serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, stdout)
 }
 

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+	"github.com/labstack/echo/v4"
+)
+
+// LoginRequest is the body of POST /api/v1/auth/login.
+type LoginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// LoginReply is the signed-in user and the CSRF token to send back.
+type LoginReply struct {
+	User      survey.User `json:"user"`
+	CSRFToken string      `json:"csrf_token"`
+}
+
+// Me says who the caller is.
+type Me struct {
+	Role  survey.Role  `json:"role"`
+	User  *survey.User `json:"user,omitempty"`
+	KeyID string       `json:"key_id,omitempty"`
+}
+
+func (s *Server) login(c echo.Context) error {
+	var in LoginRequest
+	if err := decodeJSON(c, managementBodyLimit, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(in.Email)), "ip:" + c.RealIP()}
+	blocked, wait, err := s.store.LoginBlocked(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		secs := strconv.Itoa(int(wait.Seconds()) + 1)
+		p := newProblem(http.StatusTooManyRequests, "login-throttled",
+			"too many failed sign-ins for this account or address; retry in "+secs+" s")
+		p.headers = map[string]string{"Retry-After": secs}
+		return p
+	}
+	u, err := s.store.CheckPassword(ctx, in.Email, in.Password)
+	if errors.Is(err, survey.ErrBadCredentials) {
+		if err := s.store.RecordLoginFailure(ctx, keys...); err != nil {
+			return err
+		}
+		return unauthorized("wrong email or password")
+	}
+	if err != nil {
+		return err
+	}
+	token, sess, err := s.store.CreateSession(ctx, u)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https", Expires: sess.ExpiresAt,
+		MaxAge: int(survey.SessionTTL.Seconds())})
+	s.audit(c, Principal{User: &u}, "user.login", "", nil)
+	return writeJSON(c, http.StatusOK, LoginReply{User: u, CSRFToken: sess.CSRFToken})
+}
+
+func (s *Server) logout(c echo.Context) error {
+	p := principal(c)
+	if p.session != "" {
+		if err := s.store.DeleteSession(c.Request().Context(), p.session); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https", Expires: time.Unix(0, 0), MaxAge: -1})
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) me(c echo.Context) error {
+	p := principal(c)
+	return writeJSON(c, http.StatusOK, Me{Role: p.Role, User: p.User, KeyID: p.KeyID})
+}
