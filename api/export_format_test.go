@@ -316,13 +316,13 @@ func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 
 func TestXLSXTextEscaping(t *testing.T) {
 	cases := map[string]string{
-		"a<b>&c":        "a&lt;b&gt;&amp;c",
-		"cr\rlf\n tab\t": "cr&#13;lf\n tab\t",
+		"a<b>&c":          "a&lt;b&gt;&amp;c",
+		"cr\rlf\n tab\t":  "cr&#13;lf\n tab\t",
 		"nul\x00bell\x07": "nul_x0000_bell_x0007_",
-		"_x0041_ _xZZ":  "_x005F_x0041_ _xZZ",
-		"bad\xff":       "bad\uFFFD",
-		"\uFFFE":        "_xFFFE_",
-		"ёлка":          "ёлка",
+		"_x0041_ _xZZ":    "_x005F_x0041_ _xZZ",
+		"bad\xff":         "bad\uFFFD",
+		"\uFFFE":          "_xFFFE_",
+		"ёлка":            "ёлка",
 	}
 	for in, want := range cases {
 		got := string(appendXMLText(nil, in))

@@ -81,6 +81,13 @@ func (t *table) set(name string, v any) {
 	t.rows[len(t.rows)-1][i] = v
 }
 
+// setText fills a text cell, leaving it null when s is empty.
+func (t *table) setText(name, s string) {
+	if s != "" {
+		t.set(name, s)
+	}
+}
+
 func (t *table) setCI(name string, iv stats.Interval) {
 	t.set(name+"_ci_low", iv.Lo)
 	t.set(name+"_ci_high", iv.Hi)
@@ -174,9 +181,9 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 			addLift(t, m)
 		case *survey.RateMetric:
 			t.set("question", m.Question)
-			t.set("option", m.Option)
+			t.setText("option", m.Option)
 			t.set("type", m.Type)
-			t.set("metric", string(m.Metric))
+			t.setText("metric", string(m.Metric))
 			setRate(t, "all", m.All)
 		case *survey.NPSMetric:
 			t.set("question", m.Question)
@@ -204,7 +211,7 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 			}
 		case *survey.WithheldMetric:
 			t.set("question", m.Question)
-			t.set("option", m.Option)
+			t.setText("option", m.Option)
 			t.set("type", m.Type)
 			t.set("status", m.Status)
 			for g, n := range m.N {
@@ -217,9 +224,9 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 
 func addLift(t *table, m *survey.LiftMetric) {
 	t.set("question", m.Question)
-	t.set("option", m.Option)
+	t.setText("option", m.Option)
 	t.set("type", m.Type)
-	t.set("metric", string(m.Metric))
+	t.setText("metric", string(m.Metric))
 	setRate(t, "control", m.Control)
 	setRate(t, "exposed", m.Exposed)
 	t.set("abs_lift", m.AbsLift)
@@ -245,9 +252,7 @@ func addLift(t *table, m *survey.LiftMetric) {
 	if m.NeededPerGroup != nil {
 		t.set("n_needed_per_group", *m.NeededPerGroup)
 	}
-	if m.Notes != "" {
-		t.set("notes", m.Notes)
-	}
+	t.setText("notes", m.Notes)
 }
 
 func setRate(t *table, g string, r survey.GroupRate) {

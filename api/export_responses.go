@@ -27,9 +27,30 @@ var responseFormats = map[string]tableFormat{
 var responseFormatNames = []string{"csv", "jsonl", "xlsx", "parquet"}
 
 // exportResponses streams a study's raw responses as a file, one row per
-// response (see survey.Store.NewExport for the columns). Query: format
-// (csv, jsonl, xlsx, parquet), weighting (none, rake: adds a weight
-// column), and for CSV bom=1 and delimiter=semicolon.
+// response (survey.Store.NewExport names the columns: response id, group,
+// status, quality flags, weight with weighting=rake, attributes, timings,
+// one column per question, one 0/1 column per multi-choice option). Memory
+// stays flat whatever the study's size. Query: format (csv by default,
+// jsonl, xlsx, parquet), weighting (none, rake), and for CSV bom=1 and
+// delimiter=semicolon.
+//
+// The formats, in short (each writer's doc has the details):
+//   - CSV: RFC 4180, UTF-8, CRLF, optional byte order mark; a null is an
+//     empty field and an empty string is ""; numbers as numbers with a '.'
+//     decimal point; instants RFC 3339 UTC.
+//   - JSON Lines: one object per response keyed by column name; nulls as
+//     null; instants RFC 3339 UTC.
+//   - XLSX: one sheet (more past Excel's 1,048,576 rows), typed cells,
+//     instants as UTC date-times.
+//   - Parquet: typed columns (STRING, INT64, DOUBLE, TIMESTAMP micros UTC),
+//     OPTIONAL where a column may be null, 64k-row row groups.
+//
+// Formula injection: in CSV and XLSX, a string cell that starts with = + -
+// @, a tab or a carriage return gets a leading single quote, so that a
+// spreadsheet shows it as text instead of running it (OWASP, "CSV
+// Injection"). Numbers are never changed (-1 is a number, not a formula),
+// and JSON Lines and Parquet, which spreadsheets do not open, carry every
+// value verbatim.
 func (s *Server) exportResponses(c echo.Context) error {
 	name := c.QueryParam("format")
 	if name == "" {
@@ -58,6 +79,8 @@ func (s *Server) exportResponses(c echo.Context) error {
 	if err != nil {
 		return optionError(err)
 	}
+	// Exports carry respondent data out of the system: the audit log says who took which.
+	s.audit(c, principal(c), "study.export", c.Param("id"), map[string]any{"format": name, "weighted": o.Weighted})
 	d := startDownload(c, format.contentType, e.FileName(format.ext))
 	return s.finish(d, writeTable(d, format, e.Columns, fo, func(fn func([]any) error) error {
 		return e.Rows(ctx, fn)

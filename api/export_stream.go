@@ -28,8 +28,10 @@ const exportBufferSize = 64 << 10
 // constructor writes the header; Close finishes the file (a zip's central
 // directory, a Parquet footer) but does not flush the download buffer.
 type tableWriter interface {
-	// WriteRow writes one row of values: string, int64, int, float64,
-	// bool, time.Time or nil. The row may be reused once WriteRow returns.
+	// WriteRow writes one row of values: string, int64, float64,
+	// time.Time or nil, matching the columns' types (CSV, JSON Lines and
+	// XLSX also take int and bool, for the report's tables). The row may
+	// be reused once WriteRow returns.
 	WriteRow(row []any) error
 	Close() error
 }

@@ -45,10 +45,10 @@ func exportStudyWith(app *testApp, change func(b map[string]any)) survey.Study {
 	})
 }
 
-// get sends a GET as role like testApp.do, but without its OpenAPI check:
+// getUnchecked sends a GET as role like testApp.do, but without its OpenAPI check:
 // kin-openapi decodes a text/csv body as comma-separated, so it cannot
 // read the semicolon variant that the document allows.
-func (a *testApp) get(path string, role survey.Role) response {
+func (a *testApp) getUnchecked(path string, role survey.Role) response {
 	a.t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Authorization", "Bearer "+a.keys[role])
@@ -488,7 +488,7 @@ func TestExportOptionsAndErrors(t *testing.T) {
 			!strings.Contains(body, "Москва") || !strings.Contains(body, "\r\n") {
 			t.Errorf("plain csv starts %q", body[:min(80, len(body))])
 		}
-		semi := app.get(base+"?format=csv&bom=1&delimiter=semicolon", survey.RoleAnalyst).status(http.StatusOK).Body.String()
+		semi := app.getUnchecked(base+"?format=csv&bom=1&delimiter=semicolon", survey.RoleAnalyst).status(http.StatusOK).Body.String()
 		if !strings.HasPrefix(semi, "\uFEFFresponse_id;group;status;flags;") {
 			t.Errorf("bom+semicolon csv starts %q", semi[:min(80, len(semi))])
 		}
@@ -554,9 +554,11 @@ type failingWriter struct {
 	code int
 }
 
-func (f *failingWriter) Header() http.Header         { return f.h }
-func (f *failingWriter) WriteHeader(code int)        { f.code = code }
-func (f *failingWriter) Write(p []byte) (int, error) { return 0, errors.New("connection reset by peer") }
+func (f *failingWriter) Header() http.Header  { return f.h }
+func (f *failingWriter) WriteHeader(code int) { f.code = code }
+func (f *failingWriter) Write(p []byte) (int, error) {
+	return 0, errors.New("connection reset by peer")
+}
 
 // TestExportAbortsAfterStart: once the status is sent, a failure drops the
 // connection (so a truncated file is never taken for a whole one) and is

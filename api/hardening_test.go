@@ -136,6 +136,7 @@ func TestAuditLog(t *testing.T) {
 		other := app.createStudy(exampleStudy(t))
 		app.do("POST", "/api/v1/studies/"+st.ID+"/pause", survey.RoleMarketer, nil).status(http.StatusOK)
 		app.do("POST", "/api/v1/studies/"+st.ID+"/close", survey.RoleMarketer, nil).status(http.StatusOK)
+		app.do("GET", "/api/v1/studies/"+st.ID+"/responses?format=jsonl", survey.RoleAnalyst, nil).status(http.StatusOK)
 		app.do("DELETE", "/api/v1/studies/"+st.ID+"?force=true", survey.RoleAdmin, nil).status(http.StatusNoContent)
 		var created CreatedKey
 		app.do("POST", "/api/v1/keys", survey.RoleAdmin, map[string]any{"name": "ci", "role": "marketer"}).status(http.StatusCreated).decode(&created)
@@ -151,7 +152,7 @@ func TestAuditLog(t *testing.T) {
 				t.Errorf("event %+v", e)
 			}
 		}
-		want := "study.delete study.close study.pause study.launch study.create"
+		want := "study.delete study.export study.close study.pause study.launch study.create"
 		if strings.Join(actions, " ") != want {
 			t.Errorf("actions %v, want %s", actions, want)
 		}

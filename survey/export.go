@@ -83,8 +83,24 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 			cols = append(cols, ExportColumn{"q_" + q.Key, ColString, true})
 		}
 	}
-	e.Columns = cols
+	e.Columns = uniqueNames(cols)
 	return e, nil
+}
+
+// uniqueNames renames clashing columns (a question "brands_acme" beside
+// option "acme" of multi-choice "brands" both give q_brands_acme) with a
+// numeric suffix, so that every format can hold the table.
+func uniqueNames(cols []ExportColumn) []ExportColumn {
+	seen := map[string]bool{}
+	for i := range cols {
+		name := cols[i].Name
+		for n := 2; seen[name]; n++ {
+			name = fmt.Sprintf("%s_%d", cols[i].Name, n)
+		}
+		seen[name] = true
+		cols[i].Name = name
+	}
+	return cols
 }
 
 // attributeNames lists every attribute any respondent carries, sorted.
