@@ -264,13 +264,25 @@ func (e *Export) ColumnNames() []string {
 	return out
 }
 
-// FileName is a safe download name for the export.
+// FileName is a safe download name for the export: the study id, then
+// the ASCII letters and digits of its name (a Russian name adds nothing).
 func (e *Export) FileName(ext string) string {
-	name := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
-			return r
+	var b strings.Builder
+	dash := false
+	for _, r := range e.study.Name {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
 		}
-		return '_'
-	}, e.study.Name)
-	return "brandlift-" + e.study.ID + "-" + name + "." + ext
+	}
+	name := "brandlift-" + e.study.ID
+	if b.Len() > 0 {
+		name += "-" + b.String()
+	}
+	return name + "." + ext
 }

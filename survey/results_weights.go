@@ -50,6 +50,7 @@ func rake(st *Study, v *view) (*WeightInfo, error) {
 		return out, true
 	}
 	var targets [][]float64
+	var notes []string
 	if useMargins {
 		for d, dim := range dims {
 			t := make([]float64, len(levelIndex[d]))
@@ -60,6 +61,22 @@ func rake(st *Study, v *view) (*WeightInfo, error) {
 		}
 	} else {
 		targets = exposedMargins(responses, levelIndex, cellLevels)
+		notes = append(notes, dropUnmatched(targets, responses, dims, levelIndex, cellLevels)...)
+	}
+	// Shares must sum to exactly 1; stored margins are accepted to 0.001.
+	for d := range targets {
+		total := 0.0
+		for _, share := range targets[d] {
+			total += share
+		}
+		if total <= 0 {
+			info.Converged = false
+			info.Notes = "nothing to rake to: no exposed respondents with " + dims[d] + "; the report is unweighted"
+			return info, nil
+		}
+		for i := range targets[d] {
+			targets[d][i] /= total
+		}
 	}
 	raked := []Group{GroupControl}
 	switch {
@@ -69,7 +86,6 @@ func rake(st *Study, v *view) (*WeightInfo, error) {
 		raked = []Group{GroupExposed, GroupControl}
 	}
 	weights := map[Group]map[int]float64{}
-	var notes []string
 	for _, g := range raked {
 		cells, members := rakingCells(responses, g, cellLevels)
 		if len(cells) == 0 {
@@ -135,6 +151,55 @@ func exposedMargins(responses []tallyEntry, levelIndex []map[string]int, cellLev
 		}
 	}
 	return targets
+}
+
+// dropUnmatched removes from the targets the levels that no control
+// respondent has (a handful of exposed respondents without a gender, say):
+// no weighting of control can reach them, and leaving them in would stop
+// the raking altogether. The remaining shares are scaled back to 1.
+func dropUnmatched(targets [][]float64, responses []tallyEntry, dims []string, levelIndex []map[string]int,
+	cellLevels func(int) ([]int, bool)) []string {
+	have := make([][]bool, len(targets))
+	for d := range targets {
+		have[d] = make([]bool, len(targets[d]))
+	}
+	for _, e := range responses {
+		if e.grp != GroupControl {
+			continue
+		}
+		if lv, ok := cellLevels(e.cell); ok {
+			for d, i := range lv {
+				have[d][i] = true
+			}
+		}
+	}
+	var notes []string
+	for d := range targets {
+		kept := 0.0
+		for i, share := range targets[d] {
+			if share > 0 && !have[d][i] {
+				notes = append(notes, fmt.Sprintf("%s level %q (%.2f%% of exposed) has no control respondents and is left out of the targets",
+					dims[d], levelName(levelIndex[d], i), 100*share))
+				targets[d][i] = 0
+			}
+			kept += targets[d][i]
+		}
+		for i := range targets[d] {
+			if kept > 0 {
+				targets[d][i] /= kept
+			}
+		}
+	}
+	return notes
+}
+
+func levelName(index map[string]int, i int) string {
+	for name, j := range index {
+		if j == i {
+			return name
+		}
+	}
+	return ""
 }
 
 // rakingCells groups a group's cells by their levels on the weighting
