@@ -325,7 +325,7 @@ func TestExportRoundTrip(t *testing.T) {
 					query += "&weighting=rake"
 				}
 				res := app.do("GET", "/api/v1/studies/"+st.ID+"/responses"+query, survey.RoleAnalyst, nil).status(http.StatusOK)
-				checkAttachment(t, res, responseFormats[format].contentType, "brandlift-"+st.ID+"-Spring_campaign."+format)
+				checkAttachment(t, res, responseFormats[format].contentType, "brandlift-"+st.ID+"-Spring-campaign."+format)
 				header, got := readExport(t, format, res.Body.Bytes(), cols)
 				var names []string
 				for _, c := range cols {
