@@ -235,15 +235,8 @@ func (b *builder) npsMetric(ms *metricSet, q *Question) {
 		counts, _ := b.npsCounts(q, g)
 		s := stats.NPSFromCounts(counts, b.confidence)
 		summary[g] = s
-		ng := &NPSGroup{N: s.N, NPS: s.NPS, CI: s.CI, Promoters: s.Promoters, Passives: s.Passives, Detractors: s.Detractors}
-		switch g {
-		case GroupExposed:
-			m.Exposed = ng
-		case GroupControl:
-			m.Control = ng
-		default:
-			m.All = ng
-		}
+		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &NPSGroup{N: s.N, NPS: s.NPS, CI: s.CI,
+			Promoters: s.Promoters, Passives: s.Passives, Detractors: s.Detractors}
 	}
 	main := summary[GroupAll]
 	if b.st.HasGroups() {
@@ -279,15 +272,8 @@ func (b *builder) ratingMetric(ms *metricSet, q *Question) {
 	for _, g := range b.groups() {
 		r, levels := b.ratingSummary(q, g)
 		summary[g] = r
-		rg := &RatingGroup{N: r.N, Mean: r.Mean, MeanCI: r.MeanCI, SD: r.SD, Top2Box: r.Top2Box, Top2BoxCI: r.Top2BoxCI, Levels: levels}
-		switch g {
-		case GroupExposed:
-			m.Exposed = rg
-		case GroupControl:
-			m.Control = rg
-		default:
-			m.All = rg
-		}
+		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &RatingGroup{N: r.N, Mean: r.Mean, MeanCI: r.MeanCI, SD: r.SD,
+			Top2Box: r.Top2Box, Top2BoxCI: r.Top2BoxCI, Levels: levels}
 	}
 	main := summary[GroupAll]
 	if b.st.HasGroups() {
@@ -314,3 +300,14 @@ func qValues(lifts []*LiftMetric) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// byGroup picks the field of a metric that holds group g.
+func byGroup[T any](g Group, exposed, control, all *T) *T {
+	switch g {
+	case GroupExposed:
+		return exposed
+	case GroupControl:
+		return control
+	}
+	return all
+}

@@ -19,19 +19,13 @@ const defaultDemoDSN = "sqlite:brandlift-demo.db"
 
 func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
-	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
 	db := fs.String("db", defaultDemoDSN, "database for the demo; a SQLite file is recreated")
-	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links (env "+envBaseURL+")")
-	rate := rateFlag(fs)
 	seedOnly := fs.Bool("seed-only", false, "seed, print the summary and exit without serving")
-	newLog := logFlags(fs)
+	options := serverFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkRate(*rate); err != nil {
-		return err
-	}
-	log, err := newLog(stderr)
+	o, log, err := options(stderr)
 	if err != nil {
 		return err
 	}
@@ -54,9 +48,9 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	base := *baseURL
+	base := o.baseURL
 	if base == "" {
-		base = "http://" + *addr
+		base = "http://" + o.addr
 	}
 	fmt.Fprintf(stdout, "Seeded in %.1f s:\n", time.Since(start).Seconds())
 	for _, s := range seeded {
@@ -67,7 +61,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	if *seedOnly {
 		return nil
 	}
-	return serve(ctx, store, serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, stdout)
+	return serve(ctx, store, o, log, stdout)
 }
 
 // freshSQLite removes a demo SQLite file so that every demo starts anew.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,18 +23,12 @@ const shutdownGrace = 30 * time.Second
 
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
 	db := dbFlag(fs, survey.DefaultDSN)
-	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links; default http://ADDR (env "+envBaseURL+")")
-	rate := rateFlag(fs)
-	newLog := logFlags(fs)
+	options := serverFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkRate(*rate); err != nil {
-		return err
-	}
-	log, err := newLog(stderr)
+	o, log, err := options(stderr)
 	if err != nil {
 		return err
 	}
@@ -47,7 +42,23 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err := bootstrapAdmin(ctx, store, log); err != nil {
 		return err
 	}
-	return serve(ctx, store, serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, stdout)
+	return serve(ctx, store, o, log, stdout)
+}
+
+// serverFlags adds the flags that serve and demo share. The function it
+// returns, called after parsing, checks them and builds the logger.
+func serverFlags(fs *flag.FlagSet) func(stderr io.Writer) (serveOptions, *slog.Logger, error) {
+	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
+	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links; default http://ADDR (env "+envBaseURL+")")
+	rate := rateFlag(fs)
+	newLog := logFlags(fs)
+	return func(stderr io.Writer) (serveOptions, *slog.Logger, error) {
+		if err := checkRate(*rate); err != nil {
+			return serveOptions{}, nil, err
+		}
+		log, err := newLog(stderr)
+		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, err
+	}
 }
 
 type serveOptions struct {
