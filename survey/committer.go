@@ -141,10 +141,17 @@ type batchState struct {
 	counts   map[[2]string]int64  // (study, group) -> unflagged responses
 }
 
-func (c *committer) tryCommit(batch []*pending) ([]outcome, error) {
+func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
+	// A bug here must fail this batch, not kill the one writer every
+	// submission waits on.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: panic while committing: %v", r)
+		}
+	}()
 	outcomes := make([]outcome, len(batch))
 	closedNow := map[string]bool{}
-	err := c.s.db.Transaction(func(tx *gorm.DB) error {
+	err = c.s.db.Transaction(func(tx *gorm.DB) error {
 		state, err := c.readState(tx, batch)
 		if err != nil {
 			return err
