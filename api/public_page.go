@@ -36,14 +36,14 @@ func (s *Server) surveyPage(c echo.Context) error {
 	}
 	id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
 	if err != nil {
-		return err
+		return s.failure(c, st, lang, err)
 	}
 	if id != "" {
 		return s.message(c, http.StatusConflict, frontend.MessageAlreadyAnswered, st, lang)
 	}
 	full, err := s.store.GroupFull(ctx, st, who.Group)
 	if err != nil {
-		return err
+		return s.failure(c, st, lang, err)
 	}
 	if full {
 		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
@@ -104,8 +104,16 @@ func (s *Server) submitForm(c echo.Context) error {
 		status, kind := notLiveMessage(conflict.Status)
 		return s.message(c, status, kind, st, lang)
 	default:
-		return err
+		return s.failure(c, st, lang, err)
 	}
+}
+
+// failure shows a respondent a polite page instead of a problem document
+// when the server fails; the cause goes to the log.
+func (s *Server) failure(c echo.Context, st *survey.Study, lang string, err error) error {
+	s.log.Error("survey page failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+	c.Response().Header().Set("Retry-After", "60")
+	return s.message(c, http.StatusServiceUnavailable, frontend.MessageUnavailable, st, lang)
 }
 
 // thanks is where a successful post lands (post/redirect/get).
@@ -154,7 +162,7 @@ func (s *Server) message(c echo.Context, status int, kind string, st *survey.Stu
 	if st != nil {
 		page.Title = studyTitle(st)
 	}
-	if status == http.StatusServiceUnavailable {
+	if kind == frontend.MessagePaused {
 		c.Response().Header().Set("Retry-After", "3600")
 	}
 	return s.html(c, status, "message", &page, st)

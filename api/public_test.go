@@ -363,3 +363,21 @@ func TestEraseRespondentAPI(t *testing.T) {
 		app.do("POST", "/api/v1/public/responses", "", map[string]any{"token": tok, "answers": exampleAnswers}).status(http.StatusCreated)
 	})
 }
+
+// TestSurveyPageFailureIsAPage: when the database fails under a
+// respondent, they get a page in their language, not a problem document.
+func TestSurveyPageFailureIsAPage(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := app.launched(nil)
+		tok := app.links(st, map[string]any{"rid": "a", "group": "exposed", "locale": "en"})[0].Token
+		app.do("GET", "/s/"+st.PublicKey+"?t="+url.QueryEscape(tok), "", nil).status(http.StatusOK) // caches the study
+		app.store.Close()
+		form := url.Values{"t": {tok}, "q.recall": {"yes"}, "q.nps": {"9"}, "q.csat": {"4"}}
+		res := app.do("POST", "/s/"+st.PublicKey, "", form.Encode(), "Content-Type", "application/x-www-form-urlencoded").
+			status(http.StatusServiceUnavailable)
+		if !strings.HasPrefix(res.Header().Get("Content-Type"), "text/html") || !strings.Contains(res.Body.String(), "not saved") ||
+			res.Header().Get("Retry-After") != "60" {
+			t.Errorf("%v %s", res.Header(), res.Body.String())
+		}
+	})
+}

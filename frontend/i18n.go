@@ -53,6 +53,8 @@ var messages = map[string]map[string]string{
 		"msg_expired_link_text":      "Это приглашение к опросу больше не действует. Спасибо за интерес!",
 		"msg_unknown_study_title":    "Опрос не найден",
 		"msg_unknown_study_text":     "Возможно, в ссылке опечатка или опрос был удалён.",
+		"msg_unavailable_title":      "Не удалось сохранить ответ",
+		"msg_unavailable_text":       "У нас временная неполадка, и ваши ответы не сохранены. Пожалуйста, вернитесь назад и отправьте их ещё раз через минуту.",
 	},
 	"en": {
 		"survey":          "Survey",
@@ -103,6 +105,8 @@ var messages = map[string]map[string]string{
 		"msg_expired_link_text":      "This survey invitation is no longer valid. Thank you for your interest!",
 		"msg_unknown_study_title":    "Survey not found",
 		"msg_unknown_study_text":     "The link may contain a typo, or the survey has been removed.",
+		"msg_unavailable_title":      "Your answers were not saved",
+		"msg_unavailable_text":       "Something went wrong on our side. Please go back and send your answers again in a minute.",
 	},
 }
 

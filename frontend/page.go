@@ -72,4 +72,5 @@ const (
 	MessageInvalidLink     = "invalid_link"
 	MessageExpiredLink     = "expired_link"
 	MessageUnknownStudy    = "unknown_study"
+	MessageUnavailable     = "unavailable" // the server failed; nothing was stored
 )
