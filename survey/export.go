@@ -2,11 +2,10 @@ package survey
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 )
 
 // ColumnType is the type of an export column, for typed formats.
@@ -150,19 +149,33 @@ func (s *Store) cellWeights(ctx context.Context, st *Study) (map[string]map[Grou
 // Rows streams the responses in id (completion) order, one row at a time,
 // as values matching Columns: string, int64, float64, time.Time, or nil for
 // an empty nullable cell. Memory stays flat whatever the study's size.
+// Answers and attributes are taken apart by the database's own JSON
+// functions, so each row is scanned into plain typed values.
 func (e *Export) Rows(ctx context.Context, fn func(row []any) error) error {
-	rows, err := e.store.db.WithContext(ctx).Model(&responseRow{}).Where("study_id = ?", e.study.ID).Order("id").Rows()
+	exprs, kinds := e.selectList()
+	query := "SELECT " + strings.Join(exprs, ", ") + " FROM responses WHERE study_id = ? ORDER BY id"
+	rows, err := e.store.db.WithContext(ctx).Raw(query, e.study.ID).Rows()
 	if err != nil {
 		return fmt.Errorf("store: unable to read responses: %w", err)
 	}
 	defer rows.Close()
+	holders := make([]any, len(kinds))
+	for i, k := range kinds {
+		switch k {
+		case ColInt:
+			holders[i] = new(sql.NullInt64)
+		case ColTime:
+			holders[i] = new(sql.NullTime)
+		default:
+			holders[i] = new(sql.NullString)
+		}
+	}
 	row := make([]any, len(e.Columns))
 	for rows.Next() {
-		var r responseRow
-		if err := e.store.db.ScanRows(rows, &r); err != nil {
+		if err := rows.Scan(holders...); err != nil {
 			return fmt.Errorf("store: unable to scan response: %w", err)
 		}
-		e.fill(row, &r)
+		e.fill(row, holders)
 		if err := fn(row); err != nil {
 			return err
 		}
@@ -170,89 +183,110 @@ func (e *Export) Rows(ctx context.Context, fn func(row []any) error) error {
 	return rows.Err()
 }
 
-func (e *Export) fill(row []any, r *responseRow) {
-	i := 0
-	put := func(v any) { row[i] = v; i++ }
-	put(r.ID)
-	put(r.Grp)
-	put(r.Status)
-	put(r.Flags)
-	if e.weights != nil {
-		put(e.weights[r.CellID][Group(r.Grp)])
+// exportBase are the columns every export selects first, in this order:
+// id, grp, status, flags, then cell_id (for weights), then the timings.
+var exportBase = []string{"id", "grp", "status", "flags", "cell_id", "locale", "device",
+	"frequency", "started_at", "completed_at", "duration_ms", "consent_at"}
+
+var exportBaseKinds = []ColumnType{ColString, ColString, ColString, ColString, ColString, ColString, ColString,
+	ColInt, ColTime, ColTime, ColInt, ColTime}
+
+// selectList builds the SELECT expressions and their scan types. Names
+// inlined into SQL are question, option and attribute keys, which match
+// `[a-z][a-z0-9_]*` (checked again here), never user text.
+func (e *Export) selectList() ([]string, []ColumnType) {
+	exprs := append([]string(nil), exportBase...)
+	kinds := append([]ColumnType(nil), exportBaseKinds...)
+	pg := e.store.dialect == Postgres
+	text := func(col, key string) string {
+		mustBeKey(key)
+		if pg {
+			return col + "->>'" + key + "'"
+		}
+		return "json_extract(" + col + ", '$." + key + "')"
 	}
 	for _, a := range e.attrs {
-		if v, ok := r.Attrs.V[a]; ok {
-			put(v)
-		} else {
-			put(nil)
-		}
+		exprs, kinds = append(exprs, text("attrs", a)), append(kinds, ColString)
 	}
-	put(r.Locale)
-	put(r.Device)
-	put(intOrNil(r.Frequency))
-	put(timeOrNil(r.StartedAt))
-	put(r.CompletedAt.UTC())
-	if r.DurationMs != nil {
-		put(*r.DurationMs)
-	} else {
-		put(nil)
-	}
-	put(timeOrNil(r.ConsentAt))
-	answers := r.AnswersJSON.V
 	for _, q := range e.study.Questions {
-		v, answered := answers[q.Key]
 		switch q.Type {
 		case MultiChoice:
-			chosen := map[string]bool{}
-			if list, ok := v.([]any); ok {
-				for _, k := range list {
-					if s, ok := k.(string); ok {
-						chosen[s] = true
-					}
-				}
-			}
 			for _, o := range q.Options {
-				switch {
-				case !answered:
-					put(nil)
-				case chosen[o.Key]:
-					put(int64(1))
-				default:
-					put(int64(0))
+				mustBeKey(o.Key)
+				var has string
+				if pg {
+					has = "CASE WHEN answers->'" + q.Key + "' IS NULL THEN NULL WHEN (answers->'" + q.Key + "') @> '[\"" + o.Key + "\"]' THEN 1 ELSE 0 END"
+				} else {
+					has = "CASE WHEN json_type(answers, '$." + q.Key + "') IS NULL THEN NULL WHEN EXISTS (SELECT 1 FROM json_each(answers, '$." +
+						q.Key + "') WHERE value = '" + o.Key + "') THEN 1 ELSE 0 END"
 				}
+				exprs, kinds = append(exprs, has), append(kinds, ColInt)
 			}
 		case NPSQuestion, Rating:
-			switch n := v.(type) {
-			case float64:
-				put(int64(n))
-			case json.Number:
-				x, _ := n.Int64()
-				put(x)
-			default:
-				put(nil)
+			expr := text("answers", q.Key)
+			if pg {
+				expr = "(" + expr + ")::bigint"
 			}
+			exprs, kinds = append(exprs, expr), append(kinds, ColInt)
 		default:
-			if s, ok := v.(string); ok {
-				put(s)
-			} else {
-				put(nil)
-			}
+			exprs, kinds = append(exprs, text("answers", q.Key)), append(kinds, ColString)
 		}
 	}
+	return exprs, kinds
 }
 
-func intOrNil(p *int) any {
-	if p == nil {
-		return nil
+func mustBeKey(k string) {
+	if !attrKeyPattern.MatchString(k) {
+		panic("survey: not a key: " + k)
 	}
-	return int64(*p)
 }
 
-func timeOrNil(t *time.Time) any {
-	if t == nil {
-		return nil
+// fill turns one scanned row into export values.
+func (e *Export) fill(row []any, h []any) {
+	str := func(i int) string { return h[i].(*sql.NullString).String }
+	i := 0
+	put := func(v any) { row[i] = v; i++ }
+	put(str(0))
+	put(str(1))
+	put(str(2))
+	put(str(3))
+	if e.weights != nil {
+		put(e.weights[str(4)][Group(str(1))])
 	}
-	return t.UTC()
+	j := len(exportBase)
+	for range e.attrs {
+		put(nullable(h[j]))
+		j++
+	}
+	put(str(5))
+	put(str(6))
+	put(nullable(h[7]))
+	put(nullable(h[8]))
+	put(h[9].(*sql.NullTime).Time.UTC())
+	put(nullable(h[10]))
+	put(nullable(h[11]))
+	for ; j < len(h); j++ {
+		put(nullable(h[j]))
+	}
+}
+
+// nullable unwraps a scanned value: nil when NULL.
+func nullable(h any) any {
+	switch v := h.(type) {
+	case *sql.NullString:
+		if v.Valid {
+			return v.String
+		}
+	case *sql.NullInt64:
+		if v.Valid {
+			return v.Int64
+		}
+	case *sql.NullTime:
+		if v.Valid {
+			return v.Time.UTC()
+		}
+	}
+	return nil
 }
 
 // ColumnNames returns the header row.
