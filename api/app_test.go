@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
@@ -162,5 +161,3 @@ func hasAll(got []string, want ...string) (missing []string) {
 	}
 	return missing
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

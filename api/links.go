@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
@@ -79,7 +80,7 @@ func (s *Server) createLinks(c echo.Context) error {
 				v.Errors = append(v.Errors, survey.FieldError{Field: path + "." + tokenField(fe.Field), Message: fe.Message})
 			}
 		}
-		if r.Locale != "" && !containsString(st.Locales, r.Locale) {
+		if r.Locale != "" && !slices.Contains(st.Locales, r.Locale) {
 			v.Errors = append(v.Errors, survey.FieldError{Field: path + ".locale", Message: "not one of the study's locales"})
 		}
 		if len(v.Errors) > 0 {
@@ -122,13 +123,4 @@ func tokenField(f string) string {
 		return "attrs"
 	}
 	return f
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,7 +80,7 @@ func (s *Server) submitForm(c echo.Context) error {
 		return s.tokenMessage(c, st, err)
 	}
 	lang := pickLang(c, st, who.Token.Locale)
-	if l := req.PostForm.Get("locale"); containsString(st.Locales, l) {
+	if l := req.PostForm.Get("locale"); slices.Contains(st.Locales, l) {
 		lang = l
 	}
 	raw := formAnswers(st, req.PostForm)
@@ -267,7 +268,7 @@ func fillAnswers(page *frontend.SurveyPage, form url.Values, invalid *survey.Val
 			q.Value = vals[0]
 		}
 		for j := range q.Options {
-			q.Options[j].Checked = containsString(vals, q.Options[j].Key)
+			q.Options[j].Checked = slices.Contains(vals, q.Options[j].Key)
 		}
 		for j := range q.Scale {
 			q.Scale[j].Checked = q.Value == q.Scale[j].Label
@@ -283,16 +284,16 @@ func pickLang(c echo.Context, st *survey.Study, fromToken string) string {
 	if st != nil {
 		locales, fallback = st.Locales, st.DefaultLocale
 	}
-	if containsString(locales, fromToken) {
+	if slices.Contains(locales, fromToken) {
 		return fromToken
 	}
-	if l := c.QueryParam("lang"); containsString(locales, l) {
+	if l := c.QueryParam("lang"); slices.Contains(locales, l) {
 		return l
 	}
 	for _, part := range strings.Split(c.Request().Header.Get("Accept-Language"), ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if containsString(locales, base) {
+		if slices.Contains(locales, base) {
 			return base
 		}
 	}

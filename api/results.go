@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/brandlift/brandlift/survey"
@@ -44,7 +45,7 @@ func (s *Server) results(c echo.Context) error {
 		return err
 	}
 	format := c.QueryParam("format")
-	if format != "" && format != "json" && !containsString(reportFormats, format) {
+	if format != "" && format != "json" && !slices.Contains(reportFormats, format) {
 		p := badParam("format", "unknown format %q; valid: json, csv, xlsx", format)
 		p.ValidValues = append([]string{"json"}, reportFormats...)
 		return p
