@@ -39,6 +39,8 @@ type Respondent struct {
 	Token *Token
 	Hash  string
 	Group Group
+	// impressions is the pixel's count when deciding the group needed it.
+	impressions *int64
 }
 
 // Respondent verifies a token for this study and resolves the group: from
@@ -64,7 +66,7 @@ func (s *Store) Respondent(ctx context.Context, st *Study, token string) (*Respo
 		if err != nil {
 			return nil, err
 		}
-		r.Group = GroupControl
+		r.Group, r.impressions = GroupControl, &freq
 		if freq > 0 {
 			r.Group = GroupExposed
 		}
@@ -129,7 +131,7 @@ func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, er
 		return SubmitResult{}, err
 	}
 	if st.HasGroups() {
-		freq, err := s.exposureCount(ctx, st.ID, who.Hash)
+		freq, err := who.impressionCount(ctx, s, st)
 		if err != nil {
 			return SubmitResult{}, err
 		}
@@ -165,6 +167,14 @@ func (st *Study) locale(requested, fromToken string) string {
 
 func notLive(status Status) error {
 	return &ConflictError{Status: status, Detail: fmt.Sprintf("the study is %s and takes no responses", status)}
+}
+
+// impressionCount is the respondent's impressions, read once per submission.
+func (r *Respondent) impressionCount(ctx context.Context, s *Store, st *Study) (int64, error) {
+	if r.impressions != nil {
+		return *r.impressions, nil
+	}
+	return s.exposureCount(ctx, st.ID, r.Hash)
 }
 
 // exposureCount reads how many impressions the pixel recorded for a respondent.
