@@ -1,5 +1,5 @@
 // Command brandlift is the Brandlift server and its admin tools in one
-// binary: serve, demo, migrate, keys, users and version.
+// binary: serve, demo, migrate, keys, users, loadtest, verify and version.
 package main
 
 import (
@@ -19,6 +19,9 @@ Usage:
   brandlift migrate up|status [--db DSN]
   brandlift keys create --role admin|marketer|analyst --name NAME [--db DSN]
   brandlift users create --email E --role admin|marketer|analyst [--password-stdin] [--db DSN]
+  brandlift loadtest --url URL --key KEY [--responses 2000] [--clients 16] [--poison 0]
+                                                         answer a new study from many clients
+  brandlift verify  --study ID [--acked FILE] [--db DSN]  recount a study's stored responses
   brandlift version
 
 Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
@@ -53,6 +56,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdKeys(args[1:], stdout, stderr)
 	case "users":
 		err = cmdUsers(args[1:], os.Stdin, stdout, stderr)
+	case "loadtest":
+		err = cmdLoadtest(args[1:], stdout, stderr)
+	case "verify":
+		err = cmdVerify(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "brandlift", version())
 	case "help", "-h", "--help":

@@ -98,3 +98,44 @@ func DSN(t testing.TB, d survey.Dialect) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// OpenMigrated opens a store on dsn and applies the migrations.
+func OpenMigrated(t testing.TB, dsn string) *survey.Store {
+	t.Helper()
+	s, err := survey.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// ReadOnly opens a second store on the database of dsn whose writes the
+// database itself refuses, as during a failover to a standby or when an
+// operator turns writes off: PostgreSQL sessions with
+// default_transaction_read_only, a SQLite connection with query_only.
+func ReadOnly(t testing.TB, d survey.Dialect, dsn string) *survey.Store {
+	t.Helper()
+	if d == survey.Postgres {
+		dsn += "&default_transaction_read_only=on"
+	}
+	ro, err := survey.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { ro.Close() })
+	if d == survey.SQLite {
+		sqlDB, err := ro.DB().DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.SetMaxOpenConns(1) // the pragma holds per connection
+		if err := ro.DB().Exec("PRAGMA query_only = 1").Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ro
+}

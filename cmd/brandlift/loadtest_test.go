@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/brandlift/brandlift/api"
+	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/surveytest"
+)
+
+// TestLoadtestAndVerify runs the load generator against the real app and
+// checks the study with verify, as the fault script does: every valid
+// respondent acknowledged and stored once, the poisoned one refused every
+// time, running counts equal to a recount.
+func TestLoadtestAndVerify(t *testing.T) {
+	for _, d := range surveytest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := surveytest.DSN(t, d)
+			store := surveytest.OpenMigrated(t, dsn)
+			_, key, err := store.CreateAPIKey(context.Background(), "load", survey.RoleMarketer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(api.New(api.Config{Store: store, BaseURL: "http://x"}).Handler())
+			defer srv.Close()
+			acked := filepath.Join(t.TempDir(), "acked.txt")
+			code, out, stderr := runCmd("loadtest", "--url", srv.URL, "--key", key, "--responses", "60", "--clients", "8",
+				"--poison", "1", "--replay", "5", "--acked", acked, "--strict")
+			if code != 0 {
+				t.Fatalf("loadtest exit %d: %s %s", code, stderr, out)
+			}
+			var sum loadSummary
+			if err := json.Unmarshal([]byte(out), &sum); err != nil {
+				t.Fatalf("summary %q: %v", out, err)
+			}
+			if sum.Created != 60 || sum.Lost != 0 || sum.Rejected != 5 || sum.Statuses["201"] != 60 || sum.Statuses["422"] != 5 {
+				t.Errorf("summary %+v", sum)
+			}
+			if b, _ := os.ReadFile(acked); strings.Count(string(b), "\n") != 60 {
+				t.Errorf("acknowledgements: %q", b)
+			}
+			code, out, stderr = runCmd("verify", "--db", dsn, "--study", sum.StudyID, "--acked", acked)
+			if code != 0 || !strings.Contains(out, "stored responses: 60, distinct respondents: 60, acknowledged: 60, acknowledged but missing: 0") ||
+				!strings.Contains(out, "equal a recount") {
+				t.Errorf("verify exit %d: %s %s", code, out, stderr)
+			}
+			// An acknowledgement that is not stored fails verify.
+			os.WriteFile(acked, []byte("ghost\t01M8NOTSTORED0000000000000\t201\n"), 0o644)
+			if code, _, stderr := runCmd("verify", "--db", dsn, "--study", sum.StudyID, "--acked", acked); code != 1 ||
+				!strings.Contains(stderr, "1 acknowledged responses are not stored") {
+				t.Errorf("verify of a lost response: exit %d %s", code, stderr)
+			}
+		})
+	}
+}
