@@ -71,11 +71,18 @@ func decodeStrict(body []byte, dst any) error {
 	if dec.More() {
 		return badRequest("malformed JSON: unexpected data after the top-level value")
 	}
+	if field := invalidUTF8Field(body); field != "" {
+		return &survey.ValidationError{Errors: []survey.FieldError{{Field: field, Code: survey.CodeInvalid, Message: "must be valid UTF-8"}}}
+	}
 	var errs []survey.FieldError
 	checkShape(reflect.TypeOf(dst).Elem(), doc, "", &errs)
 	if len(errs) > 0 {
 		detail := fmt.Sprintf("%d field(s) do not fit the schema: %s: %s", len(errs), errs[0].Field, errs[0].Message)
 		return badRequest(detail, errs...)
+	}
+	textErrors(doc, "", &errs)
+	if len(errs) > 0 {
+		return &survey.ValidationError{Errors: errs}
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return badRequest("invalid JSON value: " + err.Error())

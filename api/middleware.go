@@ -50,19 +50,44 @@ func (s *Server) logMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		case res.Status >= 500:
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(req.Context(), level, "request",
 			slog.String("request_id", requestID(c)),
 			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
+			slog.String("path", logPath(c)),
 			slog.Int("status", res.Status),
 			slog.Int64("bytes", res.Size),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("ip", c.RealIP()),
 		)
 		return nil
+	}
+}
+
+// logPath is the request's path as logs may keep it: a path that carries
+// a respondent id (the one value the store promises never to keep) is
+// logged as its route template, /api/v1/studies/:id/respondents/:rid.
+func logPath(c echo.Context) string {
+	for _, name := range c.ParamNames() {
+		if name == "rid" {
+			return c.Path()
+		}
+	}
+	return c.Request().URL.Path
+}
+
+// headersMiddleware sets the headers every response carries, errors and
+// static files included: no response is ever sniffed into another type
+// (a text answer "<script>" comes back inside JSON, and stays JSON).
+func (s *Server) headersMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+		return next(c)
 	}
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -17,8 +16,8 @@ type Assignment struct {
 // keyed hash alone: nothing is stored, every replica agrees.
 func (s *Server) assignment(c echo.Context) error {
 	rid := c.QueryParam("rid")
-	if rid == "" || len(rid) > survey.MaxRIDLength || !utf8.ValidString(rid) {
-		return badParam("rid", "is required: 1 to %d bytes of UTF-8", survey.MaxRIDLength)
+	if msg := survey.RIDProblem(rid); msg != "" {
+		return badParam("rid", "is required: %s", msg)
 	}
 	st, err := s.store.PublicStudy(c.Request().Context(), c.Param("public_key"))
 	if err != nil {

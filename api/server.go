@@ -45,7 +45,7 @@ func New(cfg Config) *Server {
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, echo: e}
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Use(s.requestIDMiddleware, s.logMiddleware, s.recoverMiddleware)
+	e.Use(s.requestIDMiddleware, s.headersMiddleware, s.logMiddleware, s.recoverMiddleware, s.textInputMiddleware)
 	s.register()
 	return s
 }

@@ -91,8 +91,8 @@ func (q *Question) parseAnswer(val any) (any, string, string) {
 		if !ok {
 			return nil, CodeInvalid, "must be a string"
 		}
-		if !utf8.ValidString(s) {
-			return nil, CodeInvalid, "must be valid UTF-8"
+		if msg := MultilineTextProblem(s); msg != "" {
+			return nil, CodeInvalid, msg
 		}
 		if n := utf8.RuneCountInString(s); n > MaxTextAnswer {
 			return nil, CodeTooLong, "must be at most " + strconv.Itoa(MaxTextAnswer) + " characters, got " + strconv.Itoa(n)

@@ -3,9 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -40,7 +38,7 @@ func (s *Store) RecordImpressions(ctx context.Context, st *Study, imps []Impress
 	byRespondent := map[string]int{}
 	var rows []exposureRow
 	for _, imp := range imps {
-		if imp.RID == "" || len(imp.RID) > MaxRIDLength || !utf8.ValidString(imp.RID) {
+		if RIDProblem(imp.RID) != "" {
 			continue
 		}
 		count := max(imp.Count, 1)
@@ -80,16 +78,10 @@ func keep(old, newer string) string {
 	return newer
 }
 
-// label keeps an ad server's macro value printable and short; an
-// unexpanded macro such as ${CREATIVE_ID} is kept as sent, so that a
-// broken tag is visible in the data.
-func label(s string) string {
-	s = strings.ToValidUTF8(strings.TrimSpace(s), "")
-	if utf8.RuneCountInString(s) > maxLabel {
-		s = string([]rune(s)[:maxLabel])
-	}
-	return s
-}
+// label keeps an ad server's macro value printable and short (see
+// CleanLabel); an unexpanded macro such as ${CREATIVE_ID} is kept as
+// sent, so that a broken tag is visible in the data.
+func label(s string) string { return CleanLabel(s, maxLabel) }
 
 // Exposure is what the pixel recorded for one respondent.
 type Exposure struct {

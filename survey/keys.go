@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -75,8 +76,13 @@ func hashKey(key string) string {
 // is shown once and never stored.
 func (s *Store) CreateAPIKey(ctx context.Context, name string, role Role) (APIKey, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return APIKey{}, "", &ValidationError{Errors: []FieldError{{Field: "name", Message: "must be 1 to 100 characters"}}}
+	v := &ValidationError{}
+	if name == "" || utf8.RuneCountInString(name) > MaxKeyNameLength {
+		v.add("name", "must be 1 to %d characters", MaxKeyNameLength)
+	}
+	v.checkText("name", name)
+	if err := v.orNil(); err != nil {
+		return APIKey{}, "", err
 	}
 	plain := KeyPrefix + randomToken(24)
 	row := apiKeyRow{ID: NewID(), Name: name, Role: string(role), Prefix: plain[:len(KeyPrefix)+6],

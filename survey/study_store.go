@@ -51,13 +51,15 @@ func (s *Store) CreateStudy(ctx context.Context, in *StudyInput) (*Study, error)
 
 func insertQuestions(tx *gorm.DB, studyID string, qs []Question) error {
 	qrows, orows := questionRows(studyID, qs)
+	// In pieces: MaxQuestions x MaxOptions rows would pass the drivers'
+	// parameter limits in one statement.
 	if len(qrows) > 0 {
-		if err := tx.Create(&qrows).Error; err != nil {
+		if err := tx.CreateInBatches(&qrows, rowsPerInsert(10)).Error; err != nil {
 			return err
 		}
 	}
 	if len(orows) > 0 {
-		if err := tx.Create(&orows).Error; err != nil {
+		if err := tx.CreateInBatches(&orows, rowsPerInsert(8)).Error; err != nil {
 			return err
 		}
 	}
@@ -75,6 +77,9 @@ func (s *Store) StudyByPublicKey(ctx context.Context, publicKey string) (*Study,
 }
 
 func (s *Store) studyWhere(ctx context.Context, cond string, arg string) (*Study, error) {
+	if TextProblem(arg) != "" {
+		return nil, ErrNotFound // no id or key holds such text; never ask the database
+	}
 	var row studyRow
 	err := s.db.WithContext(ctx).Where(cond, arg).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

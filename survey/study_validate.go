@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
 // SupportedLocales are the languages the respondent page and dashboard speak.
@@ -35,9 +34,13 @@ func (s *Spec) Validate() error {
 	switch {
 	case name == "":
 		v.add("name", "must not be empty")
-	case utf8.RuneCountInString(name) > MaxNameLength:
-		v.add("name", "must be at most %d characters, got %d", MaxNameLength, utf8.RuneCountInString(name))
+	case TextProblem(s.Name) != "":
+		v.checkText("name", s.Name)
+	default:
+		v.checkLength("name", name, MaxNameLength)
 	}
+	v.checkText("brand", s.Brand)
+	v.checkLength("brand", s.Brand, MaxBrandLength)
 	if s.Kind != KindBrandLift && s.Kind != KindNPS {
 		v.add("kind", "unknown kind %q; valid: brand_lift, nps", s.Kind)
 	}
@@ -93,9 +96,9 @@ func (s *Spec) validateLocales(v *ValidationError) {
 	}
 }
 
-// validateText requires a non-empty text for every declared locale and
-// rejects texts in undeclared ones.
-func (s *Spec) validateText(v *ValidationError, path string, t Text) {
+// validateText requires a non-empty text of at most max characters for
+// every declared locale and rejects texts in undeclared ones.
+func (s *Spec) validateText(v *ValidationError, path string, t Text, max int) {
 	for _, l := range s.Locales {
 		if !contains(SupportedLocales, l) {
 			continue // reported once, on locales
@@ -104,16 +107,23 @@ func (s *Spec) validateText(v *ValidationError, path string, t Text) {
 			v.add(path+"."+l, "text is missing for declared locale %q", l)
 		}
 	}
-	for l := range t {
+	for l, text := range t {
 		if !contains(s.Locales, l) {
 			v.add(path+"."+l, "locale %q is not declared in locales", l)
+			continue
 		}
+		v.checkMultiline(path+"."+l, text)
+		v.checkLength(path+"."+l, text, max)
 	}
 }
 
 func (s *Spec) validateQuestions(v *ValidationError) {
-	if len(s.Questions) == 0 {
+	switch {
+	case len(s.Questions) == 0:
 		v.add("questions", "a study needs at least one question")
+	case len(s.Questions) > MaxQuestions:
+		v.add("questions", "a study has at most %d questions, got %d", MaxQuestions, len(s.Questions))
+		return
 	}
 	seen := map[string]bool{}
 	for i := range s.Questions {
@@ -125,7 +135,7 @@ func (s *Spec) validateQuestions(v *ValidationError) {
 			v.add(path+".key", "duplicate question key %q", q.Key)
 		}
 		seen[q.Key] = true
-		s.validateText(v, path+".text", q.Text)
+		s.validateText(v, path+".text", q.Text, MaxQuestionText)
 		s.validateQuestion(v, path, q)
 	}
 }
@@ -161,8 +171,12 @@ func (s *Spec) validateQuestion(v *ValidationError, path string, q *Question) {
 	default:
 		v.add(path+".metric", "unknown metric %q; valid: ad_recall, awareness, consideration, favorability, purchase_intent, custom", q.Metric)
 	}
-	if len(q.Options) < 2 {
+	switch {
+	case len(q.Options) < 2:
 		v.add(path+".options", "a choice question needs at least two options")
+	case len(q.Options) > MaxOptions:
+		v.add(path+".options", "a question has at most %d options, got %d", MaxOptions, len(q.Options))
+		return
 	}
 	s.validateOptions(v, path, q)
 }
@@ -178,7 +192,7 @@ func (s *Spec) validateOptions(v *ValidationError, path string, q *Question) {
 			v.add(op+".key", "duplicate option key %q", o.Key)
 		}
 		seen[o.Key] = true
-		s.validateText(v, op+".text", o.Text)
+		s.validateText(v, op+".text", o.Text, MaxOptionText)
 		if o.Positive {
 			positives++
 		}
@@ -204,9 +218,12 @@ func (s *Spec) validateOptions(v *ValidationError, path string, q *Question) {
 
 func (s *Spec) validateSettings(v *ValidationError) {
 	if s.Consent != nil {
-		s.validateText(v, "consent", s.Consent)
+		s.validateText(v, "consent", s.Consent, MaxConsentText)
 	}
-	for i, t := range s.Targets {
+	if len(s.Targets) > MaxTargets {
+		v.add("targets", "a study has at most %d targets, got %d", MaxTargets, len(s.Targets))
+	}
+	for i, t := range s.Targets[:min(len(s.Targets), MaxTargets)] {
 		path := fmt.Sprintf("targets[%d]", i)
 		q := s.Question(t.Question)
 		if q == nil {
@@ -226,25 +243,9 @@ func (s *Spec) validateSettings(v *ValidationError) {
 			v.add(path+".deadline", "a target needs a deadline (RFC 3339 time)")
 		}
 	}
-	if w := s.Weighting; w != nil {
-		if len(w.Attributes) == 0 {
-			v.add("weighting.attributes", "must name at least one attribute")
-		}
-		for attr, margin := range w.Margins {
-			if !contains(w.Attributes, attr) {
-				v.add("weighting.margins."+attr, "margin for an attribute not listed in weighting.attributes")
-			}
-			sum := 0.0
-			for level, share := range margin {
-				if share <= 0 {
-					v.add("weighting.margins."+attr+"."+level, "share must be positive")
-				}
-				sum += share
-			}
-			if sum < 0.999 || sum > 1.001 {
-				v.add("weighting.margins."+attr, "shares must sum to 1, got %.4f", sum)
-			}
-		}
+	s.validateWeighting(v)
+	if len(s.FrameAncestors) > MaxFrameAncestors {
+		v.add("frame_ancestors", "at most %d origins, got %d", MaxFrameAncestors, len(s.FrameAncestors))
 	}
 	for i, origin := range s.FrameAncestors {
 		if !originPattern.MatchString(origin) {
@@ -262,5 +263,47 @@ func measureFits(measure string, q *Question) bool {
 		return q.Type == NPSQuestion
 	default: // top2box, mean
 		return q.Type == Rating
+	}
+}
+
+// validateWeighting checks the raking attributes (segment attribute names,
+// as in tokens) and their target margins.
+func (s *Spec) validateWeighting(v *ValidationError) {
+	w := s.Weighting
+	if w == nil {
+		return
+	}
+	switch {
+	case len(w.Attributes) == 0:
+		v.add("weighting.attributes", "must name at least one attribute")
+	case len(w.Attributes) > MaxWeightAttrs:
+		v.add("weighting.attributes", "at most %d attributes, got %d", MaxWeightAttrs, len(w.Attributes))
+	}
+	for i, attr := range w.Attributes {
+		if !attrKeyPattern.MatchString(attr) {
+			v.add(fmt.Sprintf("weighting.attributes[%d]", i), "attribute names must match %s, got %q", attrKeyPattern, attr)
+		}
+	}
+	for attr, margin := range w.Margins {
+		path := "weighting.margins." + attr
+		if !contains(w.Attributes, attr) {
+			v.add(path, "margin for an attribute not listed in weighting.attributes")
+		}
+		if len(margin) > MaxMarginLevels {
+			v.add(path, "at most %d levels, got %d", MaxMarginLevels, len(margin))
+			continue
+		}
+		sum := 0.0
+		for level, share := range margin {
+			v.checkText(path+"."+level, level)
+			v.checkLength(path+"."+level, level, MaxAttrValue)
+			if share <= 0 {
+				v.add(path+"."+level, "share must be positive")
+			}
+			sum += share
+		}
+		if sum < 0.999 || sum > 1.001 {
+			v.add(path, "shares must sum to 1, got %.4f", sum)
+		}
 	}
 }

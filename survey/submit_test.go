@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,7 +143,7 @@ func TestSubmitErrors(t *testing.T) {
 		}
 
 		bad := map[string]any{"recall": "maybe", "brands": []any{"acme", "none"}, "nps": json.Number("11"),
-			"r1": json.Number("0"), "r2": "5", "r3": json.Number("4.5"), "why": string(make([]rune, 2001)), "extra": 1}
+			"r1": json.Number("0"), "r2": "5", "r3": json.Number("4.5"), "why": strings.Repeat("я", 2001), "extra": 1}
 		var ve *survey.ValidationError
 		if err := submit(tok, bad); !errors.As(err, &ve) {
 			t.Fatalf("bad answers: %v", err)

@@ -67,8 +67,8 @@ func (t *Token) Validate() error {
 	if t.Study == "" {
 		v.add("s", "study public key is missing")
 	}
-	if t.RID == "" || len(t.RID) > MaxRIDLength || !utf8.ValidString(t.RID) {
-		v.add("r", "rid must be 1 to %d bytes of UTF-8", MaxRIDLength)
+	if msg := RIDProblem(t.RID); msg != "" {
+		v.add("r", "%s", msg)
 	}
 	switch t.Group {
 	case "", GroupExposed, GroupControl:
@@ -82,7 +82,10 @@ func (t *Token) Validate() error {
 		if !attrKeyPattern.MatchString(k) {
 			v.add("a."+k, "attribute names must match %s", attrKeyPattern)
 		}
-		if val == "" || utf8.RuneCountInString(val) > MaxAttrValue || !utf8.ValidString(val) {
+		switch {
+		case TextProblem(val) != "":
+			v.add("a."+k, "%s", TextProblem(val))
+		case val == "" || utf8.RuneCountInString(val) > MaxAttrValue:
 			v.add("a."+k, "attribute values must be 1 to %d characters", MaxAttrValue)
 		}
 	}
@@ -90,6 +93,18 @@ func (t *Token) Validate() error {
 		v.add("l", "unsupported locale %q", t.Locale)
 	}
 	return v.orNil()
+}
+
+// RIDProblem says what is wrong with a respondent id from an ad server or
+// panel, or "" when nothing is: 1 to MaxRIDLength bytes of single-line text.
+func RIDProblem(rid string) string {
+	if rid == "" || len(rid) > MaxRIDLength {
+		return fmt.Sprintf("rid must be 1 to %d bytes of UTF-8", MaxRIDLength)
+	}
+	if msg := TextProblem(rid); msg != "" {
+		return "rid " + msg
+	}
+	return ""
 }
 
 // PeekToken decodes a token's payload without checking its signature, to

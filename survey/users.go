@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -49,8 +50,15 @@ var ErrBadCredentials = errors.New("wrong email or password")
 func (s *Store) CreateUser(ctx context.Context, email string, role Role, password string) (User, error) {
 	v := &ValidationError{}
 	email = strings.ToLower(strings.TrimSpace(email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		v.add("email", "must be an email address such as anna@example.com")
+	switch {
+	case TextProblem(email) != "":
+		v.checkText("email", email)
+	case utf8.RuneCountInString(email) > MaxEmailLength:
+		v.checkLength("email", email, MaxEmailLength)
+	default:
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			v.add("email", "must be an email address such as anna@example.com")
+		}
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		v.add("role", "%v", err)
@@ -130,6 +138,10 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("brandlift-dummy-password"
 // CheckPassword returns the user with this email and password.
 func (s *Store) CheckPassword(ctx context.Context, email, password string) (User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if TextProblem(email) != "" {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return User{}, ErrBadCredentials // no user has such an email
+	}
 	var row userRow
 	err := s.db.WithContext(ctx).Where("email = ? AND disabled_at IS NULL", email).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
