@@ -10,6 +10,11 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// retryAfterSeconds is the Retry-After of a 503 while the database is
+// away: short, because restarts and failovers take seconds, and clients
+// that retry sooner than needed cost only a cheap refusal.
+const retryAfterSeconds = "2"
+
 // problemBase prefixes every problem type; the types are stable identifiers
 // that clients may switch on (RFC 9457).
 const problemBase = "urn:brandlift:problem:"
@@ -25,6 +30,9 @@ type Problem struct {
 	Errors        []survey.FieldError `json:"errors,omitempty"`
 	CurrentStatus survey.Status       `json:"current_status,omitempty"`
 	ValidValues   []string            `json:"valid_values,omitempty"`
+	// Reason is why /readyz says not ready: unreachable, in_recovery,
+	// read_only, disk_full or write_failed.
+	Reason string `json:"reason,omitempty"`
 
 	headers map[string]string
 	cause   error // logged server-side, never sent
@@ -85,6 +93,16 @@ func toProblem(err error) *Problem {
 		return notFound("resource")
 	case errors.As(err, &he):
 		return httpProblem(he)
+	case errors.Is(err, survey.ErrRefused):
+		p := newProblem(http.StatusUnprocessableEntity, "validation", "the database refused a value of this submission; it was not stored")
+		p.cause = err
+		return p
+	case survey.IsUnavailable(err):
+		p := newProblem(http.StatusServiceUnavailable, "unavailable",
+			"the database is unavailable for a moment; retry after "+retryAfterSeconds+" s (a retried submission is never stored twice)")
+		p.headers = map[string]string{"Retry-After": retryAfterSeconds}
+		p.cause = err
+		return p
 	default:
 		p := newProblem(http.StatusInternalServerError, "internal", "the server failed; the request id identifies the failure in its log")
 		p.cause = err
@@ -134,9 +152,15 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		p.Instance = c.Request().URL.Path
 		p.RequestID = requestID(c)
-		if p.Status >= 500 {
+		switch {
+		case p.Status == http.StatusServiceUnavailable && p.Type == problemBase+"unavailable":
+			log.Warn("database unavailable", "request_id", p.RequestID, "method", c.Request().Method,
+				"path", logPath(c), "err", err)
+		case p.Status == http.StatusServiceUnavailable:
+			// not ready: the handler said why, once
+		case p.Status >= 500, p.cause != nil:
 			log.Error("request failed", "request_id", p.RequestID, "method", c.Request().Method,
-				"path", p.Instance, "err", err)
+				"path", logPath(c), "err", err)
 		}
 		for k, v := range p.headers {
 			c.Response().Header().Set(k, v)

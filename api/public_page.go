@@ -22,14 +22,11 @@ func (s *Server) surveyPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	st, err := s.store.PublicStudy(ctx, c.Param("public_key"))
 	if err != nil {
-		if errors.Is(err, survey.ErrNotFound) {
-			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
-		}
-		return err
+		return s.lookupFailure(c, err, frontend.MessageDown)
 	}
 	who, err := s.store.Respondent(ctx, st, c.QueryParam("t"))
 	if err != nil {
-		return s.tokenMessage(c, st, err)
+		return s.tokenMessage(c, st, err, frontend.MessageDown)
 	}
 	lang := pickLang(c, st, who.Token.Locale)
 	if status, kind := notLiveMessage(st.Status); kind != "" {
@@ -37,14 +34,14 @@ func (s *Server) surveyPage(c echo.Context) error {
 	}
 	id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
 	if err != nil {
-		return s.failure(c, st, lang, err)
+		return s.failure(c, st, lang, err, frontend.MessageDown)
 	}
 	if id != "" {
 		return s.message(c, http.StatusConflict, frontend.MessageAlreadyAnswered, st, lang)
 	}
 	full, err := s.store.GroupFull(ctx, st, who.Group)
 	if err != nil {
-		return s.failure(c, st, lang, err)
+		return s.failure(c, st, lang, err, frontend.MessageDown)
 	}
 	if full {
 		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
@@ -69,15 +66,12 @@ func (s *Server) submitForm(c echo.Context) error {
 	}
 	st, err := s.store.PublicStudy(ctx, c.Param("public_key"))
 	if err != nil {
-		if errors.Is(err, survey.ErrNotFound) {
-			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
-		}
-		return err
+		return s.lookupFailure(c, err, frontend.MessageUnavailable)
 	}
 	token := req.PostForm.Get("t")
 	who, err := s.store.Respondent(ctx, st, token)
 	if err != nil {
-		return s.tokenMessage(c, st, err)
+		return s.tokenMessage(c, st, err, frontend.MessageUnavailable)
 	}
 	lang := pickLang(c, st, who.Token.Locale)
 	if l := req.PostForm.Get("locale"); slices.Contains(st.Locales, l) {
@@ -105,26 +99,49 @@ func (s *Server) submitForm(c echo.Context) error {
 		status, kind := notLiveMessage(conflict.Status)
 		return s.message(c, status, kind, st, lang)
 	default:
-		return s.failure(c, st, lang, err)
+		return s.failure(c, st, lang, err, frontend.MessageUnavailable)
 	}
 }
 
-// failure shows a respondent a polite page instead of a problem document
-// when the server fails; the cause goes to the log.
-func (s *Server) failure(c echo.Context, st *survey.Study, lang string, err error) error {
-	s.log.Error("survey page failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
-	c.Response().Header().Set("Retry-After", "60")
-	return s.message(c, http.StatusServiceUnavailable, frontend.MessageUnavailable, st, lang)
+// failure shows a respondent a polite page in their language instead of
+// a problem document when a step fails: 503 with Retry-After when the
+// database is briefly away (reloading or resending is safe: a respondent
+// is stored once), 500 for anything else. kind says what the respondent
+// should do: reload the page (MessageDown) or send the answers again
+// (MessageUnavailable). The cause goes to the log once.
+func (s *Server) failure(c echo.Context, st *survey.Study, lang string, err error, kind string) error {
+	status := http.StatusInternalServerError
+	if survey.IsUnavailable(err) {
+		status = http.StatusServiceUnavailable
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+		s.log.Warn("survey page: database unavailable", "request_id", requestID(c), "path", logPath(c), "err", err)
+	} else {
+		s.log.Error("survey page failed", "request_id", requestID(c), "path", logPath(c), "err", err)
+	}
+	return s.message(c, status, kind, st, lang)
 }
 
-// thanks is where a successful post lands (post/redirect/get).
+// lookupFailure answers a respondent page whose study could not be read:
+// unknown, or a failure before the study's languages are known.
+func (s *Server) lookupFailure(c echo.Context, err error, kind string) error {
+	if errors.Is(err, survey.ErrNotFound) {
+		return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
+	}
+	return s.failure(c, nil, "", err, kind)
+}
+
+// thanks is where a successful post lands (post/redirect/get). The answer
+// is committed before the redirect, so a study that cannot be read right
+// now still gets its thanks, without the brand: telling the respondent
+// that something failed would send them back to answer again.
 func (s *Server) thanks(c echo.Context) error {
 	st, err := s.store.PublicStudy(c.Request().Context(), c.Param("public_key"))
-	if err != nil {
-		if errors.Is(err, survey.ErrNotFound) {
-			return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
-		}
-		return err
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		return s.message(c, http.StatusNotFound, frontend.MessageUnknownStudy, nil, "")
+	case err != nil:
+		s.log.Warn("thanks page without its study", "request_id", requestID(c), "err", err)
+		st = nil
 	}
 	return s.message(c, http.StatusOK, frontend.MessageThanks, st, pickLang(c, st, ""))
 }
@@ -143,8 +160,10 @@ func notLiveMessage(status survey.Status) (int, string) {
 	return 0, ""
 }
 
-// tokenMessage explains a link that cannot be used: never a 500.
-func (s *Server) tokenMessage(c echo.Context, st *survey.Study, err error) error {
+// tokenMessage explains a link that cannot be used; a failure to resolve
+// the respondent's group (exposure mode reads the store) is a failure
+// page of the given kind.
+func (s *Server) tokenMessage(c echo.Context, st *survey.Study, err error, kind string) error {
 	lang := pickLang(c, st, "")
 	switch {
 	case errors.Is(err, survey.ErrTokenExpired):
@@ -152,7 +171,7 @@ func (s *Server) tokenMessage(c echo.Context, st *survey.Study, err error) error
 	case errors.Is(err, survey.ErrTokenMalformed), errors.Is(err, survey.ErrTokenSignature):
 		return s.message(c, http.StatusForbidden, frontend.MessageInvalidLink, st, lang)
 	}
-	return err
+	return s.failure(c, st, lang, err, kind)
 }
 
 func (s *Server) message(c echo.Context, status int, kind string, st *survey.Study, lang string) error {

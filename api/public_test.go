@@ -376,7 +376,7 @@ func TestSurveyPageFailureIsAPage(t *testing.T) {
 		res := app.do("POST", "/s/"+st.PublicKey, "", form.Encode(), "Content-Type", "application/x-www-form-urlencoded").
 			status(http.StatusServiceUnavailable)
 		if !strings.HasPrefix(res.Header().Get("Content-Type"), "text/html") || !strings.Contains(res.Body.String(), "not saved") ||
-			res.Header().Get("Retry-After") != "60" {
+			res.Header().Get("Retry-After") != retryAfterSeconds {
 			t.Errorf("%v %s", res.Header(), res.Body.String())
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -36,12 +37,16 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(in.Email)), "ip:" + c.RealIP()}
+	// No account has an email longer than the limit; cutting what was
+	// typed keeps a huge body out of the throttle table and the audit log.
+	typed := truncateRunes(in.Email, survey.MaxEmailLength)
+	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(typed)), "ip:" + c.RealIP()}
 	blocked, wait, err := s.store.LoginBlocked(ctx, keys...)
 	if err != nil {
 		return err
 	}
 	if blocked {
+		s.auditLoginFailure(c, typed, "throttled")
 		secs := strconv.Itoa(int(wait.Seconds()) + 1)
 		p := newProblem(http.StatusTooManyRequests, "login-throttled",
 			"too many failed sign-ins for this account or address; retry in "+secs+" s")
@@ -53,6 +58,7 @@ func (s *Server) login(c echo.Context) error {
 		if err := s.store.RecordLoginFailure(ctx, keys...); err != nil {
 			return err
 		}
+		s.auditLoginFailure(c, typed, "wrong_credentials")
 		return unauthorized("wrong email or password")
 	}
 	if err != nil {
@@ -84,4 +90,22 @@ func (s *Server) logout(c echo.Context) error {
 func (s *Server) me(c echo.Context) error {
 	p := principal(c)
 	return writeJSON(c, http.StatusOK, Me{Role: p.Role, User: p.User, KeyID: p.KeyID})
+}
+
+// auditLoginFailure records a failed sign-in: the email as typed and the
+// address, never the password. Nobody is signed in, so the actor is
+// "anonymous".
+func (s *Server) auditLoginFailure(c echo.Context, email, reason string) {
+	detail := map[string]any{"email": email, "ip": c.RealIP(), "reason": reason}
+	if err := s.store.Audit(c.Request().Context(), "anonymous", "user.login_failed", "", detail); err != nil {
+		s.log.Error("audit event lost", "request_id", requestID(c), "action", "user.login_failed", "err", err)
+	}
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -55,6 +55,8 @@ var messages = map[string]map[string]string{
 		"msg_unknown_study_text":     "Возможно, в ссылке опечатка или опрос был удалён.",
 		"msg_unavailable_title":      "Не удалось сохранить ответ",
 		"msg_unavailable_text":       "У нас временная неполадка, и ваши ответы не сохранены. Пожалуйста, вернитесь назад и отправьте их ещё раз через минуту.",
+		"msg_down_title":             "Опрос временно недоступен",
+		"msg_down_text":              "У нас временная неполадка. Пожалуйста, обновите страницу через минуту — ссылка продолжит работать.",
 	},
 	"en": {
 		"survey":          "Survey",
@@ -107,6 +109,8 @@ var messages = map[string]map[string]string{
 		"msg_unknown_study_text":     "The link may contain a typo, or the survey has been removed.",
 		"msg_unavailable_title":      "Your answers were not saved",
 		"msg_unavailable_text":       "Something went wrong on our side. Please go back and send your answers again in a minute.",
+		"msg_down_title":             "The survey is unavailable for a moment",
+		"msg_down_text":              "Something went wrong on our side. Please reload this page in a minute; your link will keep working.",
 	},
 }
 

@@ -73,4 +73,5 @@ const (
 	MessageExpiredLink     = "expired_link"
 	MessageUnknownStudy    = "unknown_study"
 	MessageUnavailable     = "unavailable" // the server failed; nothing was stored
+	MessageDown            = "down"        // the survey cannot be shown right now; reload later
 )

@@ -16,6 +16,10 @@ type AuditEvent struct {
 	Detail  map[string]any `json:"detail,omitempty"`
 }
 
+// SystemActor is the actor of what the server does on its own, such as
+// closing a study whose groups are full.
+const SystemActor = "system"
+
 type auditRow struct {
 	ID      string `gorm:"primaryKey"`
 	At      time.Time

@@ -20,6 +20,15 @@ const maxBatch = 256
 // errClosed is returned for submissions after the store closed.
 var errClosed = errors.New("store: closed")
 
+// errPanic marks a batch whose commit panicked; like a refusal of data,
+// it is split to find the submission that caused it.
+var errPanic = errors.New("store: panic while committing")
+
+// ErrRefused means the database refused a value of this submission that
+// validation let through. Validation is meant to make this impossible, so
+// it signals a gap there; the submission fails alone, with a 422.
+var ErrRefused = errors.New("the database refused a value of this submission")
+
 // errLostRace means another replica stored the same respondent between our
 // duplicate check and our insert; the batch is retried and sees it.
 var errLostRace = errors.New("store: concurrent insert of the same respondent")
@@ -113,25 +122,62 @@ func (c *committer) stop() {
 	<-c.done
 }
 
+// commit stores a batch and answers every member. When the database
+// refuses the batch because of what one member holds (a character it
+// cannot store, a constraint), or committing it panics, the batch is cut
+// in halves and each half committed on its own, down to the member at
+// fault, which alone is refused: nobody's answer depends on who happened
+// to share their transaction. An outage fails the whole batch as
+// ErrUnavailable; the exactly-once rule makes the clients' retries safe.
 func (c *committer) commit(batch []*pending) {
-	var outcomes []outcome
+	outcomes, err := c.commitRetrying(batch)
+	switch {
+	case err == nil:
+		for i, p := range batch {
+			p.reply <- outcomes[i]
+		}
+	case (classify(err) == classData || errors.Is(err, errPanic)) && len(batch) > 1:
+		mid := len(batch) / 2
+		c.commit(batch[:mid])
+		c.commit(batch[mid:])
+	default:
+		err = c.failure(err)
+		for _, p := range batch {
+			p.reply <- outcome{err: err}
+		}
+	}
+}
+
+// commitRetrying tries a batch up to four times while the failure is one
+// that another attempt can cure: a lost race with another replica, a
+// deadlock or serialization failure, a connection dropped mid-flight.
+func (c *committer) commitRetrying(batch []*pending) ([]outcome, error) {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
 		}
+		var outcomes []outcome
 		outcomes, err = c.tryCommit(batch)
 		if err == nil {
-			break
+			return outcomes, nil
+		}
+		if !errors.Is(err, errLostRace) && classify(err) != classTransient {
+			return nil, err
 		}
 	}
-	for i, p := range batch {
-		if err != nil {
-			p.reply <- outcome{err: fmt.Errorf("store: unable to store response: %w", err)}
-		} else {
-			p.reply <- outcomes[i]
-		}
+	return nil, err
+}
+
+// failure is the error a member of a failed batch is answered with.
+func (c *committer) failure(err error) error {
+	switch {
+	case classify(err) == classData:
+		return fmt.Errorf("%w: %w", ErrRefused, err)
+	case classify(err) == classTransient:
+		return fmt.Errorf("%w: unable to store response: %w", ErrUnavailable, err)
 	}
+	return fmt.Errorf("store: unable to store response: %w", err)
 }
 
 // batchState is what one transaction reads before deciding each submission.
@@ -146,7 +192,7 @@ func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
 	// submission waits on.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("store: panic while committing: %v", r)
+			err = fmt.Errorf("%w: %v", errPanic, r)
 		}
 	}()
 	outcomes := make([]outcome, len(batch))
@@ -374,6 +420,13 @@ func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]boo
 		err := tx.Model(&studyRow{}).Where("id = ? AND status = ?", id, StatusLive).
 			Updates(map[string]any{"status": string(StatusClosed), "closed_at": now, "updated_at": now}).Error
 		if err != nil {
+			return err
+		}
+		// The close is audited in the same transaction: nobody clicked it,
+		// and the log must still say who closed the study and why.
+		event := auditRow{ID: NewID(), At: now, Actor: SystemActor, Action: "study.close", StudyID: id,
+			Detail: jsonColumn[map[string]any]{map[string]any{"reason": "auto_close", "target_per_group": row.TargetPerGroup}}}
+		if err := tx.Create(&event).Error; err != nil {
 			return err
 		}
 		closed[id] = true

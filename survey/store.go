@@ -36,6 +36,7 @@ type Store struct {
 	cache     studyCache
 	medians   medianCache
 	committer *committer
+	path      string // the SQLite file; "" on PostgreSQL
 }
 
 // Dialect reports which database the store talks to.
@@ -140,6 +141,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("cannot connect to %s: %w", MaskDSN(dsn), scrub(err, dsn))
 	}
 	s := &Store{db: db, dialect: dialect}
+	if dialect == SQLite {
+		s.path = strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+	}
 	s.committer = startCommitter(s)
 	return s, nil
 }
