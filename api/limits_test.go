@@ -33,6 +33,11 @@ func manyQuestions(n, k int) map[string]any {
 // past both drivers' limits in one statement) is stored whole.
 func TestStudyLimits(t *testing.T) {
 	forEachDB(t, func(t *testing.T, app *testApp) {
+		with := func(key string, v any) map[string]any {
+			b := exampleStudy(t)
+			b[key] = v
+			return b
+		}
 		refused := []struct {
 			field string
 			body  any
@@ -44,33 +49,15 @@ func TestStudyLimits(t *testing.T) {
 				"questions": manyQuestions(1, 2)["questions"]}},
 			{"questions[0].text.ru", map[string]any{"name": "x", "questions": []map[string]any{
 				{"key": "q", "type": "nps", "text": map[string]string{"ru": strings.Repeat("я", survey.MaxQuestionText+1)}}}}},
-			{"targets", func() map[string]any {
-				b := exampleStudy(t)
-				ts := make([]map[string]any, survey.MaxTargets+1)
-				for i := range ts {
-					ts[i] = map[string]any{"question": "nps", "measure": "nps", "target": 10, "deadline": "2030-01-01T00:00:00Z"}
-				}
-				b["targets"] = ts
-				return b
-			}()},
-			{"frame_ancestors", func() map[string]any {
-				b := exampleStudy(t)
-				fa := make([]string, survey.MaxFrameAncestors+1)
-				for i := range fa {
-					fa[i] = fmt.Sprintf("https://p%d.example", i)
-				}
-				b["frame_ancestors"] = fa
-				return b
-			}()},
-			{"weighting.attributes", func() map[string]any {
-				b := exampleStudy(t)
-				attrs := make([]string, survey.MaxWeightAttrs+1)
-				for i := range attrs {
-					attrs[i] = fmt.Sprintf("a%d", i)
-				}
-				b["weighting"] = map[string]any{"attributes": attrs}
-				return b
-			}()},
+			{"targets", with("targets", times(survey.MaxTargets+1, func(int) any {
+				return map[string]any{"question": "nps", "measure": "nps", "target": 10, "deadline": "2030-01-01T00:00:00Z"}
+			}))},
+			{"frame_ancestors", with("frame_ancestors", times(survey.MaxFrameAncestors+1, func(i int) any {
+				return fmt.Sprintf("https://p%d.example", i)
+			}))},
+			{"weighting.attributes", with("weighting", map[string]any{"attributes": times(survey.MaxWeightAttrs+1, func(i int) any {
+				return fmt.Sprintf("a%d", i)
+			})})},
 		}
 		for _, c := range refused {
 			res := app.do("POST", "/api/v1/studies", survey.RoleMarketer, c.body).status(http.StatusUnprocessableEntity)
@@ -100,4 +87,13 @@ func TestStudyLimits(t *testing.T) {
 			t.Errorf("too many attributes: %s", res.Body.String())
 		}
 	})
+}
+
+// times lists n values made by f from their index.
+func times(n int, f func(i int) any) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = f(i)
+	}
+	return out
 }
