@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +39,37 @@ type browser struct {
 	app   *testApp
 	srv   *httptest.Server
 	shots string
+	gate  *gate
+}
+
+// gate stands between the browser and the app, to play a server that is
+// gone (every connection dropped) or a slow network for the page's script.
+type gate struct {
+	down    atomic.Bool
+	busy    atomic.Int64 // form posts still to answer 503, as a database that is briefly away
+	delayJS atomic.Int64 // milliseconds before survey.js is answered
+}
+
+func (g *gate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.down.Load() {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close() // as a stopped server: no answer at all
+					return
+				}
+			}
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/s/") && g.busy.Add(-1) >= 0 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "briefly away", http.StatusServiceUnavailable)
+			return
+		}
+		if ms := g.delayJS.Load(); ms > 0 && strings.HasPrefix(r.URL.Path, "/static/survey.") && strings.HasSuffix(r.URL.Path, ".js") {
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // newBrowser starts Chromium and the app, or skips the test when Chromium
@@ -47,7 +80,8 @@ func newBrowser(t *testing.T) *browser {
 		t.Skipf("browser tests need Debian's chromium at %s (bash .ci/browser installs it)", chromiumPath)
 	}
 	app := newTestApp(t, surveytest.New(t, survey.SQLite))
-	srv := httptest.NewServer(app.srv.Handler())
+	g := &gate{}
+	srv := httptest.NewServer(g.wrap(app.srv.Handler()))
 	t.Cleanup(srv.Close)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -74,7 +108,7 @@ func newBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &browser{ctx: ctx, app: app, srv: srv, shots: t.TempDir()}
+	return &browser{ctx: ctx, app: app, srv: srv, shots: t.TempDir(), gate: g}
 }
 
 // tab opens a new tab, with JavaScript on or off, closed when t ends.
@@ -229,6 +263,48 @@ func cdpSubmit(t *testing.T, ctx context.Context, actions ...chromedp.Action[chr
 	return res.Status
 }
 
+// cdpWait waits until expr is true in the page, through navigations
+// that cut an evaluation off (those are tried again).
+func cdpWait(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not so after 10 s (last error: %v)", what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// cdpSubmitJS runs the actions that submit the enhanced page, which posts
+// in the background and then opens the thank-you page, and waits for it.
+func cdpSubmitJS(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	cdpDo(t, ctx, "submit", actions...)
+	cdpWait(t, ctx, "the thank-you page after submitting",
+		`location.pathname.endsWith("/thanks") && document.readyState === "complete" && !!document.querySelector(".msg-thanks")`)
+}
+
+// phone emulates a touch screen of the given width.
+func phone(width int64) chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+}
+
+// tap taps the element that sel finds, as a finger does (touch events, then
+// the click the browser makes of them).
+func tap(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Tap(chromedp.CSS(sel))
+}
+
+// waitStep waits until step id is the one on screen.
+func waitStep(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`[...document.querySelectorAll(".step")].filter(s => s.offsetParent !== null).map(s => s.id).join(",") === "` + id + `"`)
+}
+
 // visibleSteps lists the ids of the steps on screen.
 func visibleSteps(t *testing.T, ctx context.Context) string {
 	t.Helper()
@@ -249,6 +325,19 @@ var pressEnter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) err
 	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
 		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{
 			Type: typ, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// pressCtrlEnter presses Ctrl+Enter on a physical keyboard.
+var pressCtrlEnter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Modifiers: 2, // Ctrl
 		})
 		if err != nil {
 			return err

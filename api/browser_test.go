@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/surveytest"
@@ -78,17 +81,22 @@ func (b *browser) testKeyboard(t *testing.T) {
 	}
 	cdpDo(t, ctx, "next", pressEnter)
 
-	// Text: the textarea has the focus; Enter on the last step submits.
-	if got := cdpEval[string](t, ctx, `document.activeElement.name`); got != "q.why" {
-		t.Fatalf("focus on %q on the text question", got)
+	// Text: the focus is on the question, not in the optional text box
+	// (on a phone that would open the keyboard). In the box, Enter is a
+	// new line and submits nothing; Ctrl+Enter goes on, here: submits.
+	if got := cdpEval[string](t, ctx, `document.activeElement.id`); got != "q-why-text" {
+		t.Fatalf("focus on %q on the text question, want its heading", got)
 	}
-	cdpDo(t, ctx, "type why", chromedp.KeyEvent("Реклама понятная"))
+	cdpDo(t, ctx, "type why", chromedp.Click(chromedp.CSS(`textarea[name="q.why"]`)),
+		chromedp.KeyEvent("Реклама"), chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent("понятная"))
+	if got := cdpEval[string](t, ctx, `document.querySelector("textarea").value`); got != "Реклама\nпонятная" {
+		t.Fatalf("textarea %q after Enter, want two lines", got)
+	}
+	if got := visibleSteps(t, ctx); got != "q-why" || len(b.responses(t, st.ID)) != 0 {
+		t.Fatalf("Enter in the text box left the page or stored something: %q", got)
+	}
 	noProblems(t, ctx)
-	status := cdpSubmit(t, ctx, pressEnter)
-	if status != http.StatusOK {
-		t.Fatalf("thanks page status %d", status)
-	}
-	cdpDo(t, ctx, "thanks page", chromedp.WaitVisible(chromedp.CSS(".msg-thanks")))
+	cdpSubmitJS(t, ctx, pressCtrlEnter)
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	if !strings.Contains(loc, "/s/"+st.PublicKey+"/thanks?lang=ru") {
 		t.Errorf("landed on %s", loc)
@@ -102,7 +110,7 @@ func (b *browser) testKeyboard(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d responses stored, want 1", len(got))
 	}
-	want := map[string]any{"recall": second, "nps": 10.0, "csat": 4.0, "why": "Реклама понятная"}
+	want := map[string]any{"recall": second, "nps": 10.0, "csat": 4.0, "why": "Реклама\nпонятная"}
 	for k, v := range want {
 		if got[0].Answers[k] != v {
 			t.Errorf("stored %s = %#v, want %#v (all: %v)", k, got[0].Answers[k], v, got[0].Answers)
@@ -182,6 +190,10 @@ func (b *browser) testRequiredError(t *testing.T) {
 		t.Errorf("aria-describedby %q", got)
 	}
 	cdpDo(t, ctx, "announced", chromedp.Poll[chromedp.Void](`document.getElementById("live").textContent === `+jsString(msg)))
+	// The "!" badge is drawn, not read: its alternative text is empty.
+	if c := cdpEval[string](t, ctx, `getComputedStyle(document.getElementById("q-recall-err"), "::before").content`); c != `"!" / ""` {
+		t.Errorf("error badge content %s, want one with empty alternative text", c)
+	}
 	b.shot(t, ctx, "error-js-ru")
 	cdpDo(t, ctx, "answer", chromedp.KeyEvent("1"))
 	if n := cdpEval[int](t, ctx, `document.querySelectorAll("#q-recall-err").length`); n != 0 {
@@ -294,9 +306,7 @@ func (b *browser) testConsent(t *testing.T) {
 	cdpDo(t, ctx, "next", chromedp.Click(chromedp.ID("next")))
 	noProblems(t, ctx)
 	cdpDo(t, ctx, "next", pressEnter, chromedp.KeyEvent("1"))
-	if status := cdpSubmit(t, ctx, pressEnter); status != http.StatusOK {
-		t.Fatalf("thanks page status %d", status)
-	}
+	cdpSubmitJS(t, ctx, pressEnter)
 	got := b.responses(t, st.ID)
 	if len(got) != 1 || got[0].ConsentHash != survey.ConsentHash(body["consent"].(map[string]any)["ru"].(string)) {
 		t.Fatalf("stored %+v, want one response with the Russian consent's hash", got)
@@ -307,38 +317,38 @@ func (b *browser) testConsent(t *testing.T) {
 }
 
 // testNarrow checks that a 360 px wide phone never scrolls sideways, with
-// and without the script, and takes the Russian phone screenshots.
+// and without the script, answers with one tap per single answer, and
+// takes the Russian phone screenshots.
 func (b *browser) testNarrow(t *testing.T) {
 	st, tokens := b.launch(t, exampleStudy(t), 2)
 	ctx := b.tab(t, true)
-	cdpDo(t, ctx, "phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	cdpDo(t, ctx, "phone viewport", phone(360))
 	cdpOpen(t, ctx, b.pageURL(st, tokens[0], "ru"))
 	cdpDo(t, ctx, "wait for the script", chromedp.WaitReady(chromedp.CSS("html.js")))
-	for i, step := range []string{"q-recall", "q-nps", "q-csat", "q-why"} {
-		if got := visibleSteps(t, ctx); got != step {
-			t.Fatalf("visible steps %q, want %s", got, step)
-		}
+	taps := map[string]string{"q-recall": `#q-recall input[value="yes"]`, "q-nps": `input[name="q.nps"][value="8"]`,
+		"q-csat": `input[name="q.csat"][value="3"]`}
+	for _, step := range []string{"q-recall", "q-nps", "q-csat", "q-why"} {
+		cdpDo(t, ctx, "step "+step, waitStep(step))
 		if w := cdpEval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
 			t.Errorf("%s: page is %d px wide at a 360 px viewport", step, w)
 		}
-		if step == "q-nps" {
-			cdpDo(t, ctx, "answer nps", chromedp.Click(chromedp.CSS(`input[name="q.nps"][value="8"]`)))
-			b.shot(t, ctx, "ru-360-nps")
-		}
-		if i < 3 {
-			cdpDo(t, ctx, "answer and go on", chromedp.KeyEvent("3"), chromedp.Click(chromedp.ID("next")))
+		b.shot(t, ctx, "ru-360-"+step)
+		if sel, ok := taps[step]; ok {
+			cdpDo(t, ctx, "one tap", tap(sel)) // the page moves on by itself
 		}
 	}
-	if status := cdpSubmit(t, ctx, chromedp.Click(chromedp.ID("send"))); status != http.StatusOK {
-		t.Fatalf("thanks page status %d", status)
-	}
+	cdpSubmitJS(t, ctx, tap("#send"))
 	if w := cdpEval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the thanks page is %d px wide at a 360 px viewport", w)
 	}
 	b.shot(t, ctx, "thanks-ru-360")
+	got := b.responses(t, st.ID)
+	if len(got) != 1 || got[0].Answers["recall"] != "yes" || got[0].Answers["nps"] != 8.0 || got[0].Answers["csat"] != 3.0 {
+		t.Fatalf("stored %+v, want the tapped answers", got)
+	}
 
 	ctx = b.tab(t, false)
-	cdpDo(t, ctx, "phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	cdpDo(t, ctx, "phone viewport", phone(360))
 	cdpOpen(t, ctx, b.pageURL(st, tokens[1], "ru"))
 	if w := cdpEval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("without the script the page is %d px wide at a 360 px viewport", w)
@@ -373,28 +383,70 @@ func (b *browser) testEnglishDesktop(t *testing.T) {
 }
 
 // TestSurveyPageWeight renders the example study's page and adds up the
-// bytes a respondent downloads: the HTML and every asset it links.
+// bytes a respondent downloads, as a browser asks for them (compressed):
+// the HTML, the stylesheet and the script under 12 KB, and every asset,
+// the icon included, under 50 KB even uncompressed.
 func TestSurveyPageWeight(t *testing.T) {
 	app := newTestApp(t, surveytest.New(t, survey.SQLite))
 	b := &browser{app: app}
 	st, tokens := b.launch(t, exampleStudy(t), 1)
-	page := app.do("GET", "/s/"+st.PublicKey+"?t="+url.QueryEscape(tokens[0]), "", nil).status(http.StatusOK)
-	html := page.Body.String()
-	total := len(html)
-	sizes := map[string]int{"html": len(html)}
-	for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(html, -1) {
-		res := app.do("GET", m[1], "", nil).status(http.StatusOK)
-		body, _ := io.ReadAll(res.Body)
-		total += len(body)
-		sizes[m[1]] = len(body)
+	for _, enc := range []string{"br", "gzip", ""} {
+		accept := map[string]string{"br": "gzip, deflate, br", "gzip": "gzip, deflate", "": "identity"}[enc]
+		page := app.do("GET", "/s/"+st.PublicKey+"?t="+url.QueryEscape(tokens[0]), "", nil, "Accept-Encoding", accept).status(http.StatusOK)
+		if got := page.Header().Get("Content-Encoding"); got != enc || page.Header().Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("Accept-Encoding %q: page encoded %q, Vary %q", accept, got, page.Header().Get("Vary"))
+		}
+		html := decodeBody(t, enc, page.Body.Bytes())
+		text := page.Body.Len() // HTML, CSS and JS as sent
+		total := page.Body.Len()
+		sizes := map[string]int{"html": page.Body.Len()}
+		for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(html, -1) {
+			res := app.do("GET", m[1], "", nil, "Accept-Encoding", accept).status(http.StatusOK)
+			body, _ := io.ReadAll(res.Body)
+			if !strings.HasSuffix(m[1], ".svg") {
+				text += len(body)
+			}
+			if strings.HasSuffix(m[1], ".js") || strings.HasSuffix(m[1], ".css") {
+				if got := res.Header().Get("Content-Encoding"); got != enc {
+					t.Errorf("%s with %q: encoded %q", m[1], accept, got)
+				}
+				decodeBody(t, res.Header().Get("Content-Encoding"), body) // it decodes
+			}
+			total += len(body)
+			sizes[m[1]] = len(body)
+		}
+		if len(sizes) < 4 {
+			t.Fatalf("the page links %d assets, want the stylesheet, the script and the icon: %v", len(sizes)-1, sizes)
+		}
+		t.Logf("encoding %q: HTML+CSS+JS %d bytes, everything %d: %v", enc, text, total, sizes)
+		if enc != "" && text > 12*1024 {
+			t.Errorf("compressed (%s) HTML, CSS and JS weigh %d bytes, more than 12 KB: %v", enc, text, sizes)
+		}
+		if total > 50*1024 {
+			t.Errorf("the survey page weighs %d bytes, more than 50 KB: %v", total, sizes)
+		}
 	}
-	if len(sizes) < 4 {
-		t.Fatalf("the page links %d assets, want the stylesheet, the script and the icon: %v", len(sizes)-1, sizes)
+}
+
+// decodeBody undoes a content encoding.
+func decodeBody(t *testing.T, enc string, b []byte) string {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(b)
+	switch enc {
+	case "br":
+		r = brotli.NewReader(r)
+	case "gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
 	}
-	t.Logf("page weight: %d bytes in all: %v", total, sizes)
-	if total > 50*1024 {
-		t.Errorf("the survey page weighs %d bytes, more than 50 KB: %v", total, sizes)
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("decode %s: %v", enc, err)
 	}
+	return string(out)
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +81,8 @@ func (s *Server) submitForm(c echo.Context) error {
 	raw := formAnswers(st, req.PostForm)
 	res, err := s.store.Submit(ctx, survey.SubmitRequest{
 		Token: token, Answers: raw, Locale: lang, Started: req.PostForm.Get("started"),
-		Consent: req.PostForm.Get("consent") != "", UserAgent: req.UserAgent(),
+		Consent: req.PostForm.Get("consent") != "", ConsentVersion: formInt(req.PostForm.Get("consent_version")),
+		UserAgent: req.UserAgent(),
 	})
 	var invalid *survey.ValidationError
 	var conflict *survey.ConflictError
@@ -143,7 +145,30 @@ func (s *Server) thanks(c echo.Context) error {
 		s.log.Warn("thanks page without its study", "request_id", requestID(c), "err", err)
 		st = nil
 	}
-	return s.message(c, http.StatusOK, frontend.MessageThanks, st, pickLang(c, st, ""))
+	lang := pickLang(c, st, "")
+	page := frontend.MessagePage{Lang: lang, Kind: frontend.MessageThanks}
+	if st != nil {
+		page.Title, page.EndURL = studyTitle(st), endURL(st.EndURL, lang)
+	}
+	return s.html(c, http.StatusOK, "message", &page, st)
+}
+
+// endURL is the study's end_url with the respondent's language added as
+// lang (kept when the marketer put one there already).
+func endURL(raw, lang string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	if q.Get("lang") == "" {
+		q.Set("lang", lang)
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // notLiveMessage gives the status code and page for a study that takes no
@@ -199,7 +224,7 @@ func studyTitle(st *survey.Study) string {
 func (s *Server) pageModel(c echo.Context, st *survey.Study, who *survey.Respondent, lang string) frontend.SurveyPage {
 	page := frontend.SurveyPage{
 		Lang: lang, Title: studyTitle(st), Action: "/s/" + st.PublicKey, Token: c.QueryParam("t"),
-		Consent: st.Consent[lang],
+		Consent: st.Consent[lang], ConsentVersion: st.ConsentVersion,
 	}
 	if page.Token == "" {
 		page.Token = c.Request().PostForm.Get("t")
@@ -279,9 +304,15 @@ func fillAnswers(page *frontend.SurveyPage, form url.Values, invalid *survey.Val
 		errs[strings.TrimPrefix(e.Field, "answers.")] = e.Code
 	}
 	page.Consented = form.Get("consent") != ""
+	if page.ConsentError {
+		page.Start = "consent"
+	}
 	for i := range page.Questions {
 		q := &page.Questions[i]
 		q.Error = errs[q.Key]
+		if q.Error != "" && page.Start == "" {
+			page.Start = "q-" + q.Key
+		}
 		vals := form["q."+q.Key]
 		if len(vals) > 0 {
 			q.Value = vals[0]
@@ -340,18 +371,36 @@ func (s *Server) html(c echo.Context, status int, name string, data any, st *sur
 	}
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'; "+
-		"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors "+frame)
+		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "+frame)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // survey URLs carry tokens
 	h.Set("Cache-Control", "no-store")
 	if c.Scheme() == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	// Pages are a few KB; compressing them costs less than a phone's
+	// round trip on a slow network saves.
+	body := buf.Bytes()
+	h.Set("Vary", "Accept-Encoding")
+	if enc := frontend.Negotiate(c.Request().Header.Get("Accept-Encoding")); enc != "" {
+		body = frontend.Compress(enc, body, false)
+		h.Set("Content-Encoding", enc)
+	}
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 func newNonce() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return base64.RawStdEncoding.EncodeToString(b[:])
+}
+
+// formInt reads a small whole number from a form field; 0 when absent or
+// not a number, which the store reads as "the current one".
+func formInt(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

@@ -18,6 +18,9 @@ type SubmitBody struct {
 	Started string `json:"started"`
 	// Consent must be true when the study asks for consent.
 	Consent bool `json:"consent"`
+	// ConsentVersion is the consent version shown to the respondent, when
+	// the client shows the text itself; 0 or absent means the current one.
+	ConsentVersion int `json:"consent_version"`
 }
 
 // SubmitReply says where a submission went.
@@ -44,7 +47,7 @@ func (s *Server) submitResponse(c echo.Context) error {
 	}
 	res, err := s.store.Submit(c.Request().Context(), survey.SubmitRequest{
 		Token: in.Token, Answers: raw, Locale: in.Locale, Started: in.Started,
-		Consent: in.Consent, UserAgent: c.Request().UserAgent(),
+		Consent: in.Consent, ConsentVersion: in.ConsentVersion, UserAgent: c.Request().UserAgent(),
 	})
 	if err != nil {
 		return submitError(err)

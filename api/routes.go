@@ -36,6 +36,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/studies/:id/close", marketer, s.lifecycle(survey.Close)},
 		{http.MethodPost, "/api/v1/studies/:id/rotate-secret", marketer, s.rotateSecret},
 		{http.MethodPost, "/api/v1/studies/:id/links", marketer, s.createLinks},
+		{http.MethodGet, "/api/v1/studies/:id/consent", marketer, s.consentVersions},
 		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},
 		{http.MethodGet, "/api/v1/studies/:id/results/trend", analyst, s.resultsTrend},
 		{http.MethodGet, "/api/v1/studies/:id/results/text/:question", analyst, s.resultsText},

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -29,9 +30,16 @@ var (
 	// hashed maps a file name (survey.js) to its URL (/static/survey.1a2b3c4d.js).
 	hashed = map[string]string{}
 	// files maps a hashed name (survey.1a2b3c4d.js) back to the file.
-	files     = map[string]string{}
+	files     = map[string]*staticFile{}
 	templates *template.Template
 )
+
+// staticFile is one embedded file with its compressed forms, made once.
+type staticFile struct {
+	path    string
+	plain   []byte
+	encoded map[string][]byte // "br", "gzip"
+}
 
 func init() {
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
@@ -42,12 +50,19 @@ func init() {
 		if err != nil {
 			return err
 		}
+		b = shrink(p, b)
 		sum := sha256.Sum256(b)
 		name := strings.TrimPrefix(p, "static/")
 		ext := path.Ext(name)
 		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 		hashed[name] = StaticPrefix + h
-		files[h] = p
+		f := &staticFile{path: p, plain: b, encoded: map[string][]byte{}}
+		for _, enc := range []string{EncodingBrotli, EncodingGzip} {
+			if c := Compress(enc, b, true); len(c) < len(b) {
+				f.encoded[enc] = c
+			}
+		}
+		files[h] = f
 		return nil
 	})
 	if err != nil {
@@ -79,17 +94,24 @@ func Render(w io.Writer, name string, data any) error {
 }
 
 // Static serves the embedded static files under their hashed names with a
-// year-long immutable cache; unknown names are 404.
+// year-long immutable cache, compressed with brotli or gzip when the
+// browser takes it; unknown names are 404.
 func Static() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, StaticPrefix)
-		p, ok := files[name]
+		f, ok := files[name]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		b, _ := staticFS.ReadFile(p)
-		switch path.Ext(p) {
+		b := f.plain
+		w.Header().Set("Vary", "Accept-Encoding")
+		if enc := Negotiate(r.Header.Get("Accept-Encoding")); f.encoded[enc] != nil {
+			b = f.encoded[enc]
+			w.Header().Set("Content-Encoding", enc)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		switch path.Ext(f.path) {
 		case ".js":
 			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		case ".css":

@@ -165,7 +165,7 @@ func TestMessagePages(t *testing.T) {
 // examplePage is a page with every kind of question.
 func examplePage(lang string) *SurveyPage {
 	return &SurveyPage{
-		Lang: lang, Title: "Acme", Action: "/s/pk", Token: "tok.sig", Started: "st.sig",
+		Lang: lang, Title: "Acme", Action: "/s/pk", Token: "tok.sig", Started: "st.sig", Nonce: "n0nce",
 		Questions: []Question{
 			{Key: "recall", Type: "single_choice", Text: "Seen an ad?", Required: true, Number: 1, Total: 5,
 				Options: []Option{{Key: "yes", Text: "Yes"}, {Key: "no", Text: "No"}}},
@@ -195,7 +195,8 @@ func TestSurveyPage(t *testing.T) {
 			`<input type="hidden" name="t" value="tok.sig">`,
 			`<input type="hidden" name="started" value="st.sig">`,
 			`<input type="hidden" name="locale" value="` + lang + `">`,
-			`<fieldset class="step q-single_choice" id="q-recall" data-required>`,
+			`<fieldset class="step q-single_choice on" id="q-recall" data-required>`, // the page opens on it
+			`<fieldset class="step q-multi_choice" id="q-where"`,
 			`<input type="radio" name="q.recall" value="yes" required>`,
 			`<input type="checkbox" name="q.where" value="none" data-exclusive>`,
 			`<input type="radio" name="q.nps" value="10" required>`,
@@ -203,7 +204,9 @@ func TestSurveyPage(t *testing.T) {
 			`<textarea name="q.why" rows="4" maxlength="` + strconv.Itoa(survey.MaxTextAnswer) + `"`,
 			esc(T(lang, "nps_low")), esc(T(lang, "nps_high")),
 			esc(T(lang, "choose_many")), "7 " + esc(strings.TrimPrefix(T(lang, "rating_high"), "%d ")),
-			`<button type="submit" class="btn" id="send">` + esc(T(lang, "submit")) + `</button>`,
+			// Submit shows from the last step; the plain form (no script) always shows it.
+			`<button type="submit" class="btn off" id="send">` + esc(T(lang, "submit")) + `</button>`,
+			`<script nonce="n0nce">`,
 			Asset("survey.js"), Asset("survey.css"),
 		} {
 			if !strings.Contains(out, want) {
@@ -266,7 +269,7 @@ func TestSurveyPageConsent(t *testing.T) {
 	p := examplePage("ru")
 	p.Consent = "Согласие на обработку персональных данных: текст"
 	out := render(t, "survey", p)
-	consent := strings.Index(out, `<fieldset class="step consent" id="consent"`)
+	consent := strings.Index(out, `<fieldset class="step consent on" id="consent"`) // the step the page opens on
 	first := strings.Index(out, `id="q-recall"`)
 	if consent < 0 || first < consent {
 		t.Fatalf("the consent step must come first: %d, %d", consent, first)

@@ -14,6 +14,90 @@ type SurveyPage struct {
 	Nonce        string // CSP nonce for the page's own <script> and <style> tags, if any are inline
 	// Languages offers a switch to the study's other locales (links keep the token).
 	Languages []Language
+	// ConsentVersion is the version of Consent, posted back so that the
+	// response names the text the respondent accepted.
+	ConsentVersion int
+	// Start is the id of the step the enhanced page opens on ("consent",
+	// "q-KEY"): the first, or the first the server found a problem with.
+	// The page is rendered in that stepped state, so the script changes
+	// nothing on screen when it starts.
+	Start string
+}
+
+// Steps lists the page's step ids in order: the consent step, if any,
+// then one per question.
+func (p *SurveyPage) Steps() []string {
+	var ids []string
+	if p.Consent != "" {
+		ids = append(ids, "consent")
+	}
+	for _, q := range p.Questions {
+		ids = append(ids, "q-"+q.Key)
+	}
+	return ids
+}
+
+// StartStep is Start, or the first step when Start names none.
+func (p *SurveyPage) StartStep() string {
+	ids := p.Steps()
+	for _, id := range ids {
+		if id == p.Start {
+			return id
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
+
+// AtFirst and AtLast say where the start step is, for the buttons the
+// enhanced page shows before its script runs.
+func (p *SurveyPage) AtFirst() bool {
+	ids := p.Steps()
+	return len(ids) == 0 || ids[0] == p.StartStep()
+}
+
+// AtLast reports whether the start step is the last one.
+func (p *SurveyPage) AtLast() bool {
+	ids := p.Steps()
+	return len(ids) == 0 || ids[len(ids)-1] == p.StartStep()
+}
+
+// Progress is the progress bar's value on the start step: the question's
+// number over the number of questions (the consent step counts as none).
+func (p *SurveyPage) Progress() float64 {
+	if len(p.Questions) == 0 {
+		return 0
+	}
+	start := p.StartStep()
+	for i, q := range p.Questions {
+		if "q-"+q.Key == start {
+			return float64(i+1) / float64(len(p.Questions))
+		}
+	}
+	return 0
+}
+
+// Minutes estimates how long the survey takes, rounded up to whole
+// minutes: about 10 s a single answer, 15 s a multiple choice, 40 s a
+// text answer, 15 s to read the consent.
+func (p *SurveyPage) Minutes() int {
+	secs := 0
+	if p.Consent != "" {
+		secs += 15
+	}
+	for _, q := range p.Questions {
+		switch q.Type {
+		case "multi_choice":
+			secs += 15
+		case "text":
+			secs += 40
+		default:
+			secs += 10
+		}
+	}
+	return max(1, (secs+59)/60)
 }
 
 // Language is a link to the page in another of the study's languages.
@@ -59,6 +143,9 @@ type MessagePage struct {
 	Kind  string // see the Message* constants
 	Title string // the brand or study name, when known
 	Nonce string
+	// EndURL is where the thank-you page sends the respondent on, if the
+	// study names a site.
+	EndURL string
 }
 
 // Kinds of message pages.

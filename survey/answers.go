@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -97,7 +98,10 @@ func (q *Question) parseAnswer(val any) (any, string, string) {
 		if n := utf8.RuneCountInString(s); n > MaxTextAnswer {
 			return nil, CodeTooLong, "must be at most " + strconv.Itoa(MaxTextAnswer) + " characters, got " + strconv.Itoa(n)
 		}
-		return s, "", ""
+		// Space and line breaks after an answer carry nothing: a return
+		// pressed at the end of a phone's text box does not reach exports.
+		// (Leading ones are kept as typed; exports neutralise them.)
+		return strings.TrimRightFunc(s, unicode.IsSpace), "", ""
 	}
 }
 

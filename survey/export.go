@@ -69,7 +69,8 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 	cols = append(cols, ExportColumn{"locale", ColString, false}, ExportColumn{"device", ColString, false},
 		ExportColumn{"frequency", ColInt, true}, ExportColumn{"started_at", ColTime, true},
 		ExportColumn{"completed_at", ColTime, false}, ExportColumn{"duration_ms", ColInt, true},
-		ExportColumn{"consent_at", ColTime, true})
+		ExportColumn{"consent_at", ColTime, true}, ExportColumn{"consent_version", ColInt, true},
+		ExportColumn{"consent_sha256", ColString, true})
 	for _, q := range st.Questions {
 		switch q.Type {
 		case MultiChoice:
@@ -186,10 +187,11 @@ func (e *Export) Rows(ctx context.Context, fn func(row []any) error) error {
 // exportBase are the columns every export selects first, in this order:
 // id, grp, status, flags, then cell_id (for weights), then the timings.
 var exportBase = []string{"id", "grp", "status", "flags", "cell_id", "locale", "device",
-	"frequency", "started_at", "completed_at", "duration_ms", "consent_at"}
+	"frequency", "started_at", "completed_at", "duration_ms", "consent_at", "consent_version",
+	"CASE WHEN consent_hash = '' THEN NULL ELSE consent_hash END"}
 
 var exportBaseKinds = []ColumnType{ColString, ColString, ColString, ColString, ColString, ColString, ColString,
-	ColInt, ColTime, ColTime, ColInt, ColTime}
+	ColInt, ColTime, ColTime, ColInt, ColTime, ColInt, ColString}
 
 // selectList builds the SELECT expressions and their scan types. Names
 // inlined into SQL are question, option and attribute keys, which match
@@ -265,6 +267,8 @@ func (e *Export) fill(row []any, h []any) {
 	put(h[9].(*sql.NullTime).Time.UTC())
 	put(nullable(h[10]))
 	put(nullable(h[11]))
+	put(nullable(h[12]))
+	put(nullable(h[13]))
 	for ; j < len(h); j++ {
 		put(nullable(h[j]))
 	}

@@ -4,23 +4,24 @@ import "time"
 
 // responseRow is the responses table.
 type responseRow struct {
-	StudyID     string `gorm:"primaryKey"`
-	ID          string `gorm:"primaryKey"`
-	Respondent  string
-	Grp         string
-	Status      string
-	Flags       string
-	CellID      string
-	Attrs       jsonColumn[map[string]string]
-	Locale      string
-	Device      string
-	Frequency   *int
-	StartedAt   *time.Time
-	CompletedAt time.Time
-	DurationMs  *int64
-	ConsentAt   *time.Time
-	ConsentHash string
-	AnswersJSON jsonColumn[Answers] `gorm:"column:answers"`
+	StudyID        string `gorm:"primaryKey"`
+	ID             string `gorm:"primaryKey"`
+	Respondent     string
+	Grp            string
+	Status         string
+	Flags          string
+	CellID         string
+	Attrs          jsonColumn[map[string]string]
+	Locale         string
+	Device         string
+	Frequency      *int
+	StartedAt      *time.Time
+	CompletedAt    time.Time
+	DurationMs     *int64
+	ConsentAt      *time.Time
+	ConsentHash    string
+	ConsentVersion *int
+	AnswersJSON    jsonColumn[Answers] `gorm:"column:answers"`
 }
 
 func (responseRow) TableName() string { return "responses" }

@@ -58,6 +58,9 @@ type Study struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	LaunchedAt    *time.Time `json:"launched_at"`
 	ClosedAt      *time.Time `json:"closed_at"`
+	// ConsentVersion numbers the current consent text (see
+	// ConsentVersion); 0 when the study asks for no consent.
+	ConsentVersion int `json:"consent_version,omitempty"`
 	Spec
 
 	keys signingKeys
@@ -108,6 +111,9 @@ type Settings struct {
 	TargetLift float64 `json:"target_lift,omitempty"`
 	// FrameAncestors lists origins allowed to embed the survey page.
 	FrameAncestors []string `json:"frame_ancestors,omitempty"`
+	// EndURL is where the thank-you page sends a respondent on (the
+	// marketer's site), with the respondent's language added as lang.
+	EndURL string `json:"end_url,omitempty"`
 }
 
 // DefaultTargetLift is the detectable lift a study plans for: 2 points.

@@ -26,6 +26,7 @@ type StudyInput struct {
 	Weighting      *Weighting       `json:"weighting"`
 	FrameAncestors *[]string        `json:"frame_ancestors"`
 	TargetLift     *float64         `json:"target_lift"`
+	EndURL         *string          `json:"end_url"`
 }
 
 // QuestionInput is a question as written by a study's owner.
@@ -88,6 +89,7 @@ func (in *StudyInput) Apply(s *Spec) {
 	}
 	set(&s.FrameAncestors, in.FrameAncestors)
 	set(&s.TargetLift, in.TargetLift)
+	set(&s.EndURL, in.EndURL)
 }
 
 // frozenChanges lists the JSON names of the fields that differ between old

@@ -33,6 +33,7 @@ type studyRow struct {
 	UpdatedAt           time.Time
 	LaunchedAt          *time.Time
 	ClosedAt            *time.Time
+	ConsentVersion      int
 }
 
 func (studyRow) TableName() string { return "studies" }
@@ -74,7 +75,7 @@ func (r *studyRow) study() Study {
 		keys: signingKeys{secret: r.Secret, previous: r.PreviousSecret, previousUntil: r.PreviousSecretUntil,
 			assignment: r.AssignmentKey},
 		Status: Status(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		LaunchedAt: utcPtr(r.LaunchedAt), ClosedAt: utcPtr(r.ClosedAt),
+		LaunchedAt: utcPtr(r.LaunchedAt), ClosedAt: utcPtr(r.ClosedAt), ConsentVersion: r.ConsentVersion,
 		Spec: Spec{
 			Name: r.Name, Kind: Kind(r.Kind), Brand: r.Brand, Locales: r.Locales.V,
 			DefaultLocale: r.DefaultLocale, Assignment: Assignment(r.Assignment),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -40,6 +41,15 @@ func (s *Store) CreateStudy(ctx context.Context, in *StudyInput) (*Study, error)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
+		}
+		if len(spec.Consent) > 0 {
+			v, err := addConsentVersion(tx, row.ID, spec.Consent, now)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&studyRow{}).Where("id = ?", row.ID).Update("consent_version", v).Error; err != nil {
+				return err
+			}
 		}
 		return insertQuestions(tx, row.ID, spec.Questions)
 	})
@@ -201,6 +211,18 @@ func (s *Store) UpdateStudy(ctx context.Context, id string, in *StudyInput) (*St
 		}
 		row.setSpec(&updated)
 		row.UpdatedAt = time.Now().UTC()
+		// A new consent text is a new version, live or not: what earlier
+		// respondents accepted stays readable as they saw it.
+		if !reflect.DeepEqual(old.Consent, updated.Consent) {
+			row.ConsentVersion = 0
+			if len(updated.Consent) > 0 {
+				v, err := addConsentVersion(tx, id, updated.Consent, row.UpdatedAt)
+				if err != nil {
+					return err
+				}
+				row.ConsentVersion = v
+			}
+		}
 		if err := tx.Save(row).Error; err != nil {
 			return err
 		}
@@ -277,7 +299,7 @@ func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
 // first; deleting a study empties them explicitly so that a large study is
 // not left to a chain of cascades.
 var ownedTables = []string{
-	"responses", "cells", "tallies", "daily_tallies", "group_counts", "durations", "exposures",
+	"consent_versions", "responses", "cells", "tallies", "daily_tallies", "group_counts", "durations", "exposures",
 	"question_options", "questions",
 }
 

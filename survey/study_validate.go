@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -247,6 +248,9 @@ func (s *Spec) validateSettings(v *ValidationError) {
 	if len(s.FrameAncestors) > MaxFrameAncestors {
 		v.add("frame_ancestors", "at most %d origins, got %d", MaxFrameAncestors, len(s.FrameAncestors))
 	}
+	if s.EndURL != "" {
+		s.validateEndURL(v)
+	}
 	for i, origin := range s.FrameAncestors {
 		if !originPattern.MatchString(origin) {
 			v.add(fmt.Sprintf("frame_ancestors[%d]", i), "must be an origin such as https://example.com, got %q", origin)
@@ -305,5 +309,25 @@ func (s *Spec) validateWeighting(v *ValidationError) {
 		if sum < 0.999 || sum > 1.001 {
 			v.add(path, "shares must sum to 1, got %.4f", sum)
 		}
+	}
+}
+
+// MaxEndURL is the longest end_url, in bytes.
+const MaxEndURL = 2000
+
+// validateEndURL accepts an absolute http or https URL with a host: the
+// thank-you page links to it, so nothing else (javascript:, data:) may
+// reach a respondent's click.
+func (s *Spec) validateEndURL(v *ValidationError) {
+	if msg := TextProblem(s.EndURL); msg != "" {
+		v.add("end_url", "%s", msg)
+		return
+	}
+	u, err := url.Parse(s.EndURL)
+	switch {
+	case len(s.EndURL) > MaxEndURL:
+		v.add("end_url", "must be at most %d bytes", MaxEndURL)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil:
+		v.add("end_url", "must be an http or https URL such as https://acme.example/thanks, got %q", s.EndURL)
 	}
 }

@@ -17,12 +17,15 @@ var ErrGroupFull = errors.New("the survey is full for this group")
 
 // SubmitRequest is one respondent's submission.
 type SubmitRequest struct {
-	Token     string
-	Answers   map[string]any // raw: decoded JSON (UseNumber) or built from a form
-	Locale    string
-	Started   string // the page's signed start stamp; "" for API clients
-	Consent   bool
-	UserAgent string
+	Token   string
+	Answers map[string]any // raw: decoded JSON (UseNumber) or built from a form
+	Locale  string
+	Started string // the page's signed start stamp; "" for API clients
+	Consent bool
+	// ConsentVersion is the consent version the page showed (its hidden
+	// field); 0 means the study's current one, as for API clients.
+	ConsentVersion int
+	UserAgent      string
 	// At backdates the completion, for imports and the demo's simulated
 	// history; the zero value is now. The public API never sets it.
 	At time.Time
@@ -121,11 +124,23 @@ func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, er
 		Attrs: jsonColumn[map[string]string]{who.Token.Attrs}, Locale: locale,
 		Device: DeviceClass(req.UserAgent), CompletedAt: now, AnswersJSON: jsonColumn[Answers]{answers},
 	}
-	if consent := st.Consent[locale]; consent != "" {
+	version := req.ConsentVersion
+	if version == 0 {
+		version = st.ConsentVersion
+	}
+	consent, err := s.consentShown(ctx, st, version, locale)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		v.addCode("consent_version", CodeInvalid, "the study has no consent version %d", version)
+	case err != nil:
+		return SubmitResult{}, err
+	case consent != "":
+		// The respondent accepted the text they were shown, even when the
+		// study's text changed while their page was open.
 		if !req.Consent {
 			v.addCode("consent", CodeConsent, "the respondent must agree to the processing of personal data before answering")
 		}
-		row.ConsentAt, row.ConsentHash = &now, ConsentHash(consent)
+		row.ConsentAt, row.ConsentHash, row.ConsentVersion = &now, ConsentHash(consent), &version
 	}
 	if err := v.orNil(); err != nil {
 		return SubmitResult{}, err

@@ -1,27 +1,103 @@
 // Brandlift survey page, progressive enhancement. Without this script the
 // page is one plain form with every question and one submit button. With
-// it: one step per screen (the consent step first, when there is one), a
-// progress bar, Back and Next, keyboard answers, and required questions
-// checked before moving on. The final submit is still the plain form post.
+// it: one step per screen (the consent step first, when there is one), in
+// the browser's history so that Back goes to the previous question; one
+// tap per single answer; answers kept in sessionStorage until the server
+// confirms them, so that a reload, a language switch or a lost connection
+// loses nothing; and a submit that retries by itself when the network or
+// the server was away. The server renders the page in its stepped state
+// (a class set in <head> chooses it), so starting this script moves
+// nothing on screen.
 (function () {
   "use strict";
-  var form = document.getElementById("survey");
-  if (!form || !form.closest || !("hidden" in form)) {
+  var d = document;
+  var html = d.documentElement;
+  var form = d.getElementById("survey");
+  if (!form || !form.closest || !("classList" in html)) {
     return;
   }
-  document.documentElement.classList.add("js");
+  window.blSurvey = true;
+  html.classList.add("js");
 
+  function $(id) { return d.getElementById(id); }
   var steps = [].slice.call(form.querySelectorAll(".step"));
-  var back = document.getElementById("back");
-  var next = document.getElementById("next");
-  var send = document.getElementById("send");
-  var progress = document.getElementById("progress");
-  var live = document.getElementById("live");
-  var summary = document.getElementById("summary");
+  var back = $("back");
+  var next = $("next");
+  var send = $("send");
+  var progress = $("progress");
+  var live = $("live");
+  var retry = $("retry");
+  var questions = steps.filter(function (s) { return s.id !== "consent"; }).length;
   var cur = 0;
   var sending = false;
+  var lastKey = 0; // when a key was last pressed: a choice made by key does not move on by itself
+  var advance = 0;
+  var retryTimer = 0;
+  var retryWait = 2000;
   // The last digit typed, so that "1" then "0" picks 10 on a 0..10 scale.
   var typed = { at: 0, digit: -1, step: -1 };
+
+  // Answers are kept per study and respondent (the token's signature).
+  var token = form.elements.t ? form.elements.t.value : "";
+  var key = "bl:" + form.getAttribute("action") + ":" + token.slice(-24);
+  var store = null;
+  try {
+    store = window.sessionStorage;
+    store.getItem(key);
+  } catch (e) {
+    store = null;
+  }
+
+  function fields() {
+    return [].slice.call(form.elements).filter(function (el) {
+      return el.name === "consent" || el.name.indexOf("q.") === 0;
+    });
+  }
+
+  function save() {
+    if (!store) {
+      return;
+    }
+    var a = {};
+    fields().forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) {
+        return;
+      }
+      (a[el.name] = a[el.name] || []).push(el.value);
+    });
+    try {
+      store.setItem(key, JSON.stringify({ s: steps[cur].id, a: a }));
+    } catch (e) { /* storage full or refused: the page still works */ }
+  }
+
+  function restore() {
+    var kept = null;
+    try {
+      kept = store && JSON.parse(store.getItem(key) || "null");
+    } catch (e) {
+      kept = null;
+    }
+    if (!kept || !kept.a) {
+      return "";
+    }
+    fields().forEach(function (el) {
+      var vals = kept.a[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = vals.indexOf(el.value) >= 0;
+      } else {
+        el.value = vals.length ? vals[0] : "";
+      }
+    });
+    return kept.s || "";
+  }
+
+  function forget() {
+    try {
+      if (store) {
+        store.removeItem(key);
+      }
+    } catch (e) { /* nothing to do */ }
+  }
 
   function choices(step) {
     return [].slice.call(step.querySelectorAll("input[type=radio],input[type=checkbox]"));
@@ -48,9 +124,7 @@
 
   // describe points the step's description at its error and hint, if any.
   function describe(step) {
-    var ids = [step.id + "-err", step.id + "-hint"].filter(function (id) {
-      return document.getElementById(id);
-    });
+    var ids = [step.id + "-err", step.id + "-hint"].filter(function (id) { return $(id); });
     var target = step.querySelector("textarea") || step;
     if (ids.length) {
       target.setAttribute("aria-describedby", ids.join(" "));
@@ -59,8 +133,13 @@
     }
   }
 
+  function announce(msg) {
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = msg; }, 50);
+  }
+
   function setError(step, msg) {
-    var p = document.getElementById(step.id + "-err");
+    var p = $(step.id + "-err");
     if (!msg) {
       if (p) {
         p.parentNode.removeChild(p);
@@ -69,7 +148,7 @@
       return;
     }
     if (!p) {
-      p = document.createElement("p");
+      p = d.createElement("p");
       p.className = "error";
       p.id = step.id + "-err";
       var legend = step.querySelector("legend");
@@ -77,32 +156,46 @@
     }
     p.textContent = msg;
     describe(step);
-    live.textContent = "";
-    window.setTimeout(function () { live.textContent = msg; }, 50);
+    announce(msg);
   }
 
+  // focusStep puts the focus on the question itself: a screen reader reads
+  // it, and no phone keyboard opens for a text box nobody tapped.
   function focusStep(step) {
-    var el = step.querySelector("input:checked") || step.querySelector("input,textarea");
-    if (el) {
-      el.focus();
+    var h = step.querySelector("h2");
+    if (h) {
+      h.focus({ preventScroll: true });
+    }
+    if (form.getBoundingClientRect().top < 0) {
+      form.scrollIntoView();
     }
   }
 
-  function show(i, focus) {
+  // show opens step i. how: "push" (a step forward or back: a new history
+  // entry), "pop" (the browser's Back or Forward), "init" (the first).
+  function show(i, how, focus) {
+    window.clearTimeout(advance);
     cur = i;
-    steps.forEach(function (s, j) { s.hidden = j !== i; });
+    steps.forEach(function (s, j) { s.classList.toggle("on", j === i); });
     var last = i === steps.length - 1;
-    back.hidden = i === 0;
-    next.hidden = last;
-    send.hidden = !last;
-    progress.value = (i + 1) / steps.length;
-    if (focus) {
-      focusStep(steps[i]);
-      var top = form.getBoundingClientRect().top;
-      if (top < 0) {
-        form.scrollIntoView();
+    back.classList.toggle("off", i === 0);
+    next.classList.toggle("off", last);
+    send.classList.toggle("off", !last);
+    if (progress) {
+      var n = steps.slice(0, i + 1).filter(function (s) { return s.id !== "consent"; }).length;
+      progress.value = n / questions;
+    }
+    if (window.history && history.replaceState) {
+      if (how === "push") {
+        history.pushState({ bl: steps[i].id }, "");
+      } else if (how === "init") {
+        history.replaceState({ bl: steps[i].id }, "");
       }
     }
+    if (focus) {
+      focusStep(steps[i]);
+    }
+    save();
   }
 
   // go moves to the next step, or submits on the last one, unless the
@@ -116,7 +209,7 @@
       return;
     }
     if (cur < steps.length - 1) {
-      show(cur + 1, true);
+      show(cur + 1, "push", true);
     } else if (form.requestSubmit) {
       form.requestSubmit(send);
     } else {
@@ -163,7 +256,7 @@
       return;
     }
     if (i < 0) {
-      if (e.target === document.body || e.target === step || e.target === form) {
+      if (!/^(TEXTAREA|BUTTON|A)$/.test(e.target.tagName)) {
         e.preventDefault();
         (step.querySelector("input:checked") || els[0]).focus();
       }
@@ -172,9 +265,9 @@
     if (e.target.type !== "checkbox") {
       return;
     }
-    var d = e.key === "ArrowDown" || e.key === "ArrowRight" ? 1 : -1;
+    var dir = e.key === "ArrowDown" || e.key === "ArrowRight" ? 1 : -1;
     e.preventDefault();
-    els[(i + d + els.length) % els.length].focus();
+    els[(i + dir + els.length) % els.length].focus();
   }
 
   // exclusive unticks the other options when "none of these" is chosen,
@@ -183,33 +276,35 @@
     if (!box.checked) {
       return;
     }
-    var step = box.closest(".step");
     var solo = box.hasAttribute("data-exclusive");
-    choices(step).forEach(function (el) {
+    choices(box.closest(".step")).forEach(function (el) {
       if (el !== box && (solo || el.hasAttribute("data-exclusive"))) {
         el.checked = false;
       }
     });
   }
 
-  document.addEventListener("keydown", function (e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) {
+  d.addEventListener("keydown", function (e) {
+    lastKey = Date.now();
+    if (e.defaultPrevented || e.altKey || e.isComposing) {
       return;
     }
     var t = e.target;
     var tag = t.tagName;
     if (e.key === "Enter") {
-      if (tag === "BUTTON" || tag === "A" || (tag === "TEXTAREA" && e.shiftKey)) {
+      // In a text answer Enter is a new line, on every keyboard; a
+      // physical keyboard may go on with Ctrl (or Cmd) and Enter.
+      if (tag === "TEXTAREA" ? !(e.ctrlKey || e.metaKey) : (tag === "BUTTON" || tag === "A" || e.shiftKey)) {
         return;
       }
-      if (t !== document.body && !form.contains(t)) {
+      if (t !== d.body && !form.contains(t)) {
         return;
       }
       e.preventDefault();
       go();
       return;
     }
-    if (tag === "TEXTAREA" || e.shiftKey) {
+    if (tag === "TEXTAREA" || e.shiftKey || e.ctrlKey || e.metaKey) {
       return;
     }
     if (/^[0-9]$/.test(e.key)) {
@@ -221,6 +316,28 @@
     }
   });
 
+  // One tap per single answer: a tapped or clicked choice moves on after a
+  // moment that shows it was taken; Back changes it. Not on the last step,
+  // which waits for Submit, and not for a choice made by key (Enter goes on).
+  form.addEventListener("click", function (e) {
+    var t = e.target;
+    if (t.type !== "radio" || Date.now() - lastKey < 600) {
+      return;
+    }
+    var step = t.closest(".step");
+    if (steps.indexOf(step) !== cur || cur === steps.length - 1) {
+      return;
+    }
+    window.clearTimeout(advance);
+    step.classList.add("chosen");
+    advance = window.setTimeout(function () {
+      step.classList.remove("chosen");
+      if (steps[cur] === step) {
+        go();
+      }
+    }, 450);
+  });
+
   form.addEventListener("change", function (e) {
     var t = e.target;
     if (t.type === "checkbox" && t.name !== "consent") {
@@ -230,6 +347,7 @@
     if (step && !problem(step)) {
       setError(step, "");
     }
+    save();
   });
 
   form.addEventListener("input", function (e) {
@@ -237,7 +355,64 @@
     if (step && e.target.tagName === "TEXTAREA" && !problem(step)) {
       setError(step, "");
     }
+    save();
   });
+
+  function busy(on) {
+    sending = on;
+    form.classList.toggle("busy", on);
+    if (on) {
+      send.setAttribute("aria-disabled", "true");
+    } else {
+      send.removeAttribute("aria-disabled");
+    }
+  }
+
+  // failed says the answers did not get through and tries again: after
+  // the server's Retry-After, or sooner when the connection comes back.
+  function failed(wait) {
+    busy(false);
+    var first = retry.hidden;
+    retry.hidden = false;
+    if (first) {
+      announce(retry.textContent.replace(/\s+/g, " ").trim());
+    }
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(deliver, wait > 0 ? wait * 1000 : retryWait);
+    retryWait = Math.min(retryWait * 2, 30000);
+  }
+
+  // deliver posts the form in the background. A 2xx means the answers are
+  // stored: the kept copy goes and the thank-you page opens. A network
+  // failure or a brief 503 keeps the respondent here, retrying; a respondent
+  // is stored at most once, so a retry is always safe. Anything else (a
+  // refused answer, a closed survey) is the server's page to show, so the
+  // form is posted the plain way.
+  function deliver() {
+    if (sending) {
+      return;
+    }
+    busy(true);
+    window.clearTimeout(retryTimer);
+    window.fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      headers: { Accept: "text/html" }
+    }).then(function (res) {
+      var wait = Number(res.headers.get("Retry-After")) || 0;
+      if (res.ok) {
+        forget();
+        location.replace(res.url);
+      } else if (res.status === 503 && wait <= 60) {
+        failed(wait);
+      } else {
+        HTMLFormElement.prototype.submit.call(form);
+      }
+    }, function () {
+      failed(0);
+    });
+  }
 
   form.addEventListener("submit", function (e) {
     if (sending) {
@@ -248,43 +423,74 @@
       var msg = problem(steps[i]);
       if (msg) {
         e.preventDefault();
-        show(i, true);
+        show(i, "push", true);
         setError(steps[i], msg);
         return;
       }
     }
-    sending = true;
-    form.classList.add("busy");
-    send.setAttribute("aria-disabled", "true");
+    if (!window.fetch || !window.URLSearchParams || !window.FormData) {
+      busy(true); // the plain post
+      return;
+    }
+    e.preventDefault();
+    deliver();
+  });
+
+  $("retry-send").addEventListener("click", deliver);
+  window.addEventListener("online", function () {
+    if (!retry.hidden) {
+      deliver();
+    }
   });
 
   window.addEventListener("pageshow", function () {
-    sending = false;
-    form.classList.remove("busy");
-    send.removeAttribute("aria-disabled");
+    busy(false);
+  });
+
+  window.addEventListener("popstate", function (e) {
+    var id = e.state && e.state.bl;
+    var i = steps.map(function (s) { return s.id; }).indexOf(id);
+    if (i >= 0 && i !== cur) {
+      show(i, "pop", true);
+    }
+  });
+
+  // The language switch keeps the answers and the step: they are kept
+  // already; the other language replaces this page in the history.
+  [].forEach.call(d.querySelectorAll(".langs a"), function (a) {
+    a.addEventListener("click", function (e) {
+      save();
+      e.preventDefault();
+      location.replace(a.href);
+    });
   });
 
   back.addEventListener("click", function () {
     if (cur > 0) {
-      show(cur - 1, true);
+      show(cur - 1, "push", true);
     }
   });
   next.addEventListener("click", go);
 
-  // After a failed post, start on the first step the server complained about.
+  // Start where the server rendered us: on the first step it complained
+  // about after a failed post; otherwise where this respondent was (this
+  // history entry's step, or the kept one) with the answers they gave.
   var start = 0;
-  var failed = false;
-  steps.some(function (s, i) {
-    if (document.getElementById(s.id + "-err")) {
+  var complained = false;
+  steps.forEach(function (s, i) {
+    if (s.classList.contains("on")) {
       start = i;
-      failed = true;
-      return true;
     }
-    return false;
+    complained = complained || !!$(s.id + "-err");
   });
-  if (summary) {
-    summary.hidden = true;
+  if (!complained) {
+    var kept = restore();
+    var want = (window.history && history.state && history.state.bl) || kept;
+    steps.forEach(function (s, i) {
+      if (s.id === want) {
+        start = i;
+      }
+    });
   }
-  progress.hidden = steps.length < 2;
-  show(start, failed);
+  show(start, "init", complained);
 })();
