@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -17,19 +18,19 @@ import (
 type testApp struct {
 	t      *testing.T
 	srv    *Server
-	store  *survey.Store
+	store  *store.Store
 	keys   map[survey.Role]string
 	logBuf *syncBuffer
 }
 
 // forEachDB runs fn on a fresh app per database of this test run.
 func forEachDB(t *testing.T, fn func(t *testing.T, app *testApp)) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		fn(t, newTestApp(t, s))
 	})
 }
 
-func newTestApp(t *testing.T, s *survey.Store) *testApp {
+func newTestApp(t *testing.T, s *store.Store) *testApp {
 	t.Helper()
 	app := &testApp{t: t, store: s, keys: map[survey.Role]string{}, logBuf: &syncBuffer{}}
 	app.srv = New(Config{Store: s, Logger: testLogger(app.logBuf), BaseURL: "http://brandlift.test", Version: "test"})

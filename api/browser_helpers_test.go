@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -79,7 +80,7 @@ func newBrowser(t *testing.T) *browser {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser tests need Debian's chromium at %s (bash .ci/browser installs it)", chromiumPath)
 	}
-	app := newTestApp(t, surveytest.New(t, survey.SQLite))
+	app := newTestApp(t, surveytest.New(t, store.SQLite))
 	g := &gate{}
 	srv := httptest.NewServer(g.wrap(app.srv.Handler()))
 	t.Cleanup(srv.Close)

@@ -16,6 +16,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -387,7 +388,7 @@ func (b *browser) testEnglishDesktop(t *testing.T) {
 // the HTML, the stylesheet and the script under 12 KB, and every asset,
 // the icon included, under 50 KB even uncompressed.
 func TestSurveyPageWeight(t *testing.T) {
-	app := newTestApp(t, surveytest.New(t, survey.SQLite))
+	app := newTestApp(t, surveytest.New(t, store.SQLite))
 	b := &browser{app: app}
 	st, tokens := b.launch(t, exampleStudy(t), 1)
 	for _, enc := range []string{"br", "gzip", ""} {

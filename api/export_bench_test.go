@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -81,7 +82,7 @@ func BenchmarkLargeStudy(b *testing.B) {
 						})
 					})
 				}
-				if d == survey.Postgres {
+				if d == store.Postgres {
 					benchCopy(b, s, st.ID, size)
 				}
 			}
@@ -92,7 +93,7 @@ func BenchmarkLargeStudy(b *testing.B) {
 // benchCopy measures PostgreSQL's own CSV output of the same rows: the
 // responses' columns as stored (answers and attributes as JSON), in the
 // export's order, through pgx's COPY protocol and through psql.
-func benchCopy(b *testing.B, s *survey.Store, studyID string, size int) {
+func benchCopy(b *testing.B, s *store.Store, studyID string, size int) {
 	ctx := context.Background()
 	var schema string
 	if err := s.DB().Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
@@ -246,7 +247,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // responses through Store.Submit from many goroutines (the committer
 // batches them), with every question type, text in Russian on a quarter
 // of them, and two attributes.
-func seedLarge(b *testing.B, s *survey.Store, n int) *survey.Study {
+func seedLarge(b *testing.B, s *store.Store, n int) *survey.Study {
 	b.Helper()
 	ctx := context.Background()
 	raw, err := os.ReadFile("testdata/example_study.json")

@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/brandlift/brandlift/api/tabular"
 	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 	"github.com/labstack/echo/v4"
 )
 
@@ -17,7 +19,7 @@ var reportFormats = []string{"csv", "xlsx"}
 // reportTable). XLSX adds a "summary" sheet with the counts, health and
 // weighting behind the numbers. CSV takes bom and delimiter like the raw
 // export.
-func (s *Server) writeReportFile(c echo.Context, r *survey.Report, format string) error {
+func (s *Server) writeReportFile(c echo.Context, r *results.Report, format string) error {
 	fo, err := readFileOptions(c)
 	if err != nil {
 		return err
@@ -36,8 +38,8 @@ func (s *Server) writeReportFile(c echo.Context, r *survey.Report, format string
 	return s.finish(d, writeTable(d, f, t.cols, fo, t.each))
 }
 
-func writeReportXLSX(d *download, r *survey.Report, t *table) error {
-	x, err := newXLSX(d, "results", t.cols)
+func writeReportXLSX(d *download, r *results.Report, t *table) error {
+	x, err := tabular.NewXLSX(d, "results", t.cols)
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ var comparisonColumns = []string{
 	"mde", "target_lift", "n_needed_per_group"}
 
 // reportGroups are the groups a report's metrics describe.
-func reportGroups(r *survey.Report) []survey.Group {
+func reportGroups(r *results.Report) []survey.Group {
 	if r.Kind == survey.KindNPS {
 		return []survey.Group{survey.GroupAll}
 	}
@@ -144,7 +146,7 @@ func reportGroups(r *survey.Report) []survey.Group {
 // minimum per group of a withheld metric, and notes. A segmented report
 // adds segment and level columns, and its rows per level follow the
 // overall rows (whose level is empty).
-func reportTable(r *survey.Report) *table {
+func reportTable(r *results.Report) *table {
 	var names []string
 	if r.Segment != "" {
 		names = append(names, "segment", "level")
@@ -168,7 +170,7 @@ func reportTable(r *survey.Report) *table {
 	return t
 }
 
-func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
+func addMetrics(t *table, r *results.Report, level string, metrics []any) {
 	for _, m := range metrics {
 		t.add()
 		if r.Segment != "" {
@@ -177,15 +179,15 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 		}
 		t.set("status", "ok")
 		switch m := m.(type) {
-		case *survey.LiftMetric:
+		case *results.LiftMetric:
 			addLift(t, m)
-		case *survey.RateMetric:
+		case *results.RateMetric:
 			t.set("question", m.Question)
 			t.setText("option", m.Option)
 			t.set("type", m.Type)
 			t.setText("metric", string(m.Metric))
 			setRate(t, "all", m.All)
-		case *survey.NPSMetric:
+		case *results.NPSMetric:
 			t.set("question", m.Question)
 			t.set("type", m.Type)
 			setNPS(t, "control", m.Control)
@@ -194,7 +196,7 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 			t.setOptional("diff", m.Diff)
 			t.setOptionalCI("diff", m.DiffCI)
 			t.setOptional("p_value", m.PValue)
-		case *survey.RatingMetric:
+		case *results.RatingMetric:
 			t.set("question", m.Question)
 			t.set("type", m.Type)
 			setRating(t, "control", m.Control)
@@ -203,13 +205,13 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 			t.setOptional("diff", m.MeanDiff)
 			t.setOptionalCI("diff", m.MeanDiffCI)
 			t.setOptional("p_value", m.PValue)
-		case *survey.TextMetric:
+		case *results.TextMetric:
 			t.set("question", m.Question)
 			t.set("type", m.Type)
 			for g, n := range m.Answered {
 				t.set(string(g)+"_n", n)
 			}
-		case *survey.WithheldMetric:
+		case *results.WithheldMetric:
 			t.set("question", m.Question)
 			t.setText("option", m.Option)
 			t.set("type", m.Type)
@@ -222,7 +224,7 @@ func addMetrics(t *table, r *survey.Report, level string, metrics []any) {
 	}
 }
 
-func addLift(t *table, m *survey.LiftMetric) {
+func addLift(t *table, m *results.LiftMetric) {
 	t.set("question", m.Question)
 	t.setText("option", m.Option)
 	t.set("type", m.Type)
@@ -255,7 +257,7 @@ func addLift(t *table, m *survey.LiftMetric) {
 	t.setText("notes", m.Notes)
 }
 
-func setRate(t *table, g string, r survey.GroupRate) {
+func setRate(t *table, g string, r results.GroupRate) {
 	t.set(g+"_n", r.N)
 	t.set(g+"_positive", r.Positive)
 	t.set(g+"_rate", r.Rate)
@@ -265,7 +267,7 @@ func setRate(t *table, g string, r survey.GroupRate) {
 	}
 }
 
-func setNPS(t *table, g string, n *survey.NPSGroup) {
+func setNPS(t *table, g string, n *results.NPSGroup) {
 	if n == nil {
 		return
 	}
@@ -277,7 +279,7 @@ func setNPS(t *table, g string, n *survey.NPSGroup) {
 	t.set(g+"_detractors", n.Detractors)
 }
 
-func setRating(t *table, g string, r *survey.RatingGroup) {
+func setRating(t *table, g string, r *results.RatingGroup) {
 	if r == nil {
 		return
 	}
@@ -291,7 +293,7 @@ func setRating(t *table, g string, r *survey.RatingGroup) {
 
 // reportSummary is the report's counts, health and weighting as
 // field/value pairs, for the XLSX summary sheet.
-func reportSummary(r *survey.Report) [][2]any {
+func reportSummary(r *results.Report) [][2]any {
 	out := [][2]any{
 		{"study_id", r.StudyID}, {"kind", string(r.Kind)}, {"confidence", r.Confidence},
 		{"generated_at", r.GeneratedAt}, {"weighting", r.Weighting}, {"include_flagged", r.IncludeFlagged},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/brandlift/brandlift/api/tabular/tabulartest"
 	"github.com/brandlift/brandlift/survey"
 )
 
@@ -186,7 +187,7 @@ func TestReportExport(t *testing.T) {
 		// XLSX: the same table, and the summary.
 		res := app.do("GET", "/api/v1/studies/"+st.ID+"/results?format=xlsx", survey.RoleAnalyst, nil).status(http.StatusOK)
 		checkAttachment(t, res, responseFormats["xlsx"].contentType, "brandlift-"+st.ID+"-results.xlsx")
-		sheets := readXLSX(t, res.Body.Bytes())
+		sheets := tabulartest.ReadXLSX(t, res.Body.Bytes())
 		if len(sheets) != 2 || sheets[0].Name != "results" || sheets[1].Name != "summary" {
 			t.Fatalf("sheets %v", sheets)
 		}
@@ -195,7 +196,7 @@ func TestReportExport(t *testing.T) {
 		}
 		for i, r := range sheets[0].Rows[1:] {
 			for j, name := range header {
-				var c *xlsxCell
+				var c *tabulartest.XLSXCell
 				if j < len(r) {
 					c = r[j]
 				}
@@ -219,7 +220,7 @@ func TestReportExport(t *testing.T) {
 		if rows[0]["question"] != "recall" || len(sheets[0].Rows[1]) < 2 || sheets[0].Rows[1][1] != nil {
 			t.Errorf("a metric without option has an option cell: %+v", sheets[0].Rows[1])
 		}
-		summary := map[string]*xlsxCell{}
+		summary := map[string]*tabulartest.XLSXCell{}
 		for _, r := range sheets[1].Rows[1:] {
 			summary[r[0].Text] = r[1]
 		}
@@ -229,7 +230,7 @@ func TestReportExport(t *testing.T) {
 				t.Errorf("summary %s: %+v, want %s", k, c, want)
 			}
 		}
-		if c := summary["generated_at"]; c == nil || c.S != strconv.Itoa(xlsxStyleTime) {
+		if c := summary["generated_at"]; c == nil || c.S != tabulartest.TimeStyle {
 			t.Errorf("generated_at %+v", c)
 		}
 

@@ -3,7 +3,9 @@ package api
 import (
 	"io"
 
+	"github.com/brandlift/brandlift/api/tabular"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -11,23 +13,23 @@ import (
 type tableFormat struct {
 	ext         string
 	contentType string
-	open        func(w io.Writer, cols []survey.ExportColumn, o fileOptions) (tableWriter, error)
+	open        func(w io.Writer, cols []survey.ExportColumn, o tabular.Options) (tabular.Writer, error)
 }
 
 // responseFormats are the raw export's formats by query value; csv is the
 // default.
 var responseFormats = map[string]tableFormat{
-	"csv":     {"csv", "text/csv; charset=utf-8; header=present", newCSV},
-	"jsonl":   {"jsonl", "application/x-ndjson; charset=utf-8", newJSONL},
-	"xlsx":    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", newXLSXTable},
-	"parquet": {"parquet", "application/vnd.apache.parquet", newParquet},
+	"csv":     {"csv", "text/csv; charset=utf-8; header=present", tabular.NewCSV},
+	"jsonl":   {"jsonl", "application/x-ndjson; charset=utf-8", tabular.NewJSONL},
+	"xlsx":    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", tabular.NewXLSXTable},
+	"parquet": {"parquet", "application/vnd.apache.parquet", tabular.NewParquet},
 }
 
 // responseFormatNames lists responseFormats in the order the docs give.
 var responseFormatNames = []string{"csv", "jsonl", "xlsx", "parquet"}
 
 // exportResponses streams a study's raw responses as a file, one row per
-// response (survey.Store.NewExport names the columns: response id, group,
+// response (store.Store.NewExport names the columns: response id, group,
 // status, quality flags, weight with weighting=rake, attributes, timings,
 // one column per question, one 0/1 column per multi-choice option). Memory
 // stays flat whatever the study's size. Query: format (csv by default,
@@ -64,7 +66,7 @@ func (s *Server) exportResponses(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var o survey.ExportOptions
+	var o store.ExportOptions
 	switch w := c.QueryParam("weighting"); w {
 	case "", "none":
 	case "rake":
@@ -89,7 +91,7 @@ func (s *Server) exportResponses(c echo.Context) error {
 
 // writeTable writes a whole table: header, the rows that rows yields, and
 // the end of the file.
-func writeTable(w io.Writer, f tableFormat, cols []survey.ExportColumn, o fileOptions,
+func writeTable(w io.Writer, f tableFormat, cols []survey.ExportColumn, o tabular.Options,
 	rows func(fn func([]any) error) error) error {
 	tw, err := f.open(w, cols, o)
 	if err != nil {

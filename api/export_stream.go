@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/brandlift/brandlift/api/tabular"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
 )
@@ -24,31 +24,13 @@ const exportWriteTimeout = 10 * time.Minute
 // out: a failure within it still becomes a problem response.
 const exportBufferSize = 64 << 10
 
-// tableWriter writes one table to a file, row by row, in flat memory. Its
-// constructor writes the header; Close finishes the file (a zip's central
-// directory, a Parquet footer) but does not flush the download buffer.
-type tableWriter interface {
-	// WriteRow writes one row of values: string, int64, float64,
-	// time.Time or nil, matching the columns' types (CSV, JSON Lines and
-	// XLSX also take int and bool, for the report's tables). The row may
-	// be reused once WriteRow returns.
-	WriteRow(row []any) error
-	Close() error
-}
-
-// fileOptions are the query options that shape a file.
-type fileOptions struct {
-	bom       bool // CSV: start with a UTF-8 byte order mark (for Excel)
-	delimiter byte // CSV: ',' or ';'
-}
-
 // delimiters are the CSV delimiters by query value.
 var delimiters = map[string]byte{"comma": ',', "semicolon": ';'}
 
 // readFileOptions reads bom and delimiter; they are checked whatever the
 // format, so that a typo is refused rather than silently ignored.
-func readFileOptions(c echo.Context) (fileOptions, error) {
-	o := fileOptions{delimiter: ','}
+func readFileOptions(c echo.Context) (tabular.Options, error) {
+	o := tabular.Options{Delimiter: ','}
 	if v := c.QueryParam("bom"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -56,7 +38,7 @@ func readFileOptions(c echo.Context) (fileOptions, error) {
 			p.ValidValues = []string{"1", "0", "true", "false"}
 			return o, p
 		}
-		o.bom = b
+		o.BOM = b
 	}
 	if v := c.QueryParam("delimiter"); v != "" {
 		d, ok := delimiters[v]
@@ -65,7 +47,7 @@ func readFileOptions(c echo.Context) (fileOptions, error) {
 			p.ValidValues = []string{"comma", "semicolon"}
 			return o, p
 		}
-		o.delimiter = d
+		o.Delimiter = d
 	}
 	return o, nil
 }
@@ -119,37 +101,6 @@ func (s *Server) finish(d *download, err error) error {
 		"request_id", requestID(d.c), "path", d.c.Request().URL.Path, "client_gone", gone, "err", err)
 	panic(http.ErrAbortHandler)
 }
-
-// neutralised reports whether a spreadsheet would read s as a formula:
-// it starts with = + - @, a tab or a carriage return (OWASP, "CSV
-// Injection"). Such string cells are written with a leading single quote
-// in CSV and XLSX; numbers are never changed.
-func neutralised(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return true
-	}
-	return false
-}
-
-// appendFloat writes f as encoding/json does: plain decimals, exponent
-// only for very small or large magnitudes. Callers handle NaN and Inf.
-func appendFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	return strconv.AppendFloat(b, f, format, -1, 64)
-}
-
-// finite reports whether f can be written as a number.
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-
-// timeFormat is how CSV and JSON Lines write instants: RFC 3339 in UTC.
-const timeFormat = time.RFC3339Nano
 
 // columnsOf names string columns, for tables built in this package.
 func columnsOf(names ...string) []survey.ExportColumn {

@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brandlift/brandlift/api/tabular"
+	"github.com/brandlift/brandlift/api/tabular/tabulartest"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // injections are answers a spreadsheet would run as formulas.
@@ -112,7 +115,7 @@ func (a *testApp) submitAll(st survey.Study, rs []*exportRespondent) {
 // expectedExport reads the export table straight from the store.
 func expectedExport(t *testing.T, app *testApp, studyID string, weighted bool) ([]survey.ExportColumn, [][]any) {
 	t.Helper()
-	e, err := app.store.NewExport(t.Context(), studyID, survey.ExportOptions{Weighted: weighted})
+	e, err := app.store.NewExport(t.Context(), studyID, store.ExportOptions{Weighted: weighted})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +192,7 @@ func readExport(t *testing.T, format string, body []byte, cols []survey.ExportCo
 		}
 		return header, rows
 	case "xlsx":
-		sheets := readXLSX(t, body)
+		sheets := tabulartest.ReadXLSX(t, body)
 		if len(sheets) != 1 || sheets[0].Name != "responses" {
 			t.Fatalf("sheets %+v", sheets)
 		}
@@ -202,7 +205,7 @@ func readExport(t *testing.T, format string, body []byte, cols []survey.ExportCo
 			row := make([]any, len(cols))
 			for i := range cols {
 				if i < len(r) {
-					row[i] = xlsxValue(t, r[i], cols[i].Type)
+					row[i] = tabulartest.XLSXValue(t, r[i], cols[i].Type)
 				}
 			}
 			rows = append(rows, row)
@@ -213,7 +216,7 @@ func readExport(t *testing.T, format string, body []byte, cols []survey.ExportCo
 		for _, c := range cols {
 			header = append(header, c.Name)
 		}
-		return header, parquetTable(t, body, cols)
+		return header, tabulartest.ParquetTable(t, body, cols)
 	}
 	t.Fatalf("no reader for %s", format)
 	return nil, nil
@@ -280,7 +283,7 @@ func jsonValue(t *testing.T, v any, typ survey.ColumnType) any {
 func asWritten(format string, c survey.ExportColumn, v any) any {
 	switch v := v.(type) {
 	case string:
-		if (format == "csv" || format == "xlsx") && neutralised(v) {
+		if (format == "csv" || format == "xlsx") && tabular.Neutralised(v) {
 			v = "'" + v
 		}
 		if format == "csv" && v == "" {

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/labstack/echo/v4"
 )
 
 func TestPublicRateLimit(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	app := newTestApp(t, s)
 	app.srv = New(Config{Store: s, Logger: testLogger(app.logBuf), BaseURL: "http://brandlift.test", PublicRate: 3})
 	st := app.launched(nil)
@@ -92,7 +93,7 @@ func TestSecurityHeadersAndFraming(t *testing.T) {
 }
 
 func TestPanicIsAProblem(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	app := newTestApp(t, s)
 	app.srv.echo.GET("/test/panic", func(c echo.Context) error { panic("boom: secret detail") })
 	rec := httptest.NewRecorder()

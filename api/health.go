@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -16,7 +16,7 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 // readyz says whether this replica can accept a response now (see
-// survey.Store.Ready), so that a load balancer holds traffic back from a
+// store.Store.Ready), so that a load balancer holds traffic back from a
 // replica whose database does not answer, is a standby, is read-only or
 // is out of disk. The answer is a problem with the reason when not.
 func (s *Server) readyz(c echo.Context) error {
@@ -25,7 +25,7 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.store.Ready(ctx); err != nil {
 		s.log.Warn("readiness check failed", "request_id", requestID(c), "err", err)
 		p := newProblem(http.StatusServiceUnavailable, "not-ready", "the database cannot take a response now")
-		var nr *survey.NotReadyError
+		var nr *store.NotReadyError
 		if errors.As(err, &nr) {
 			p.Detail, p.Reason = nr.Detail, nr.Reason
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // hostile are strings that no field may store, as they appear inside a
@@ -279,7 +280,7 @@ var escapedControl = regexp.MustCompile(`\\u00([01][0-9a-fA-F]|7[fF]|[89][0-9a-f
 
 // assertNoInvalidText reads every column of every table as text and fails
 // on anything the text rules refuse, raw or escaped inside JSON.
-func assertNoInvalidText(t *testing.T, s *survey.Store) {
+func assertNoInvalidText(t *testing.T, s *store.Store) {
 	t.Helper()
 	tables := []string{"studies", "questions", "question_options", "responses", "cells", "tallies", "daily_tallies",
 		"group_counts", "durations", "exposures", "users", "sessions", "login_failures", "audit_events", "api_keys"}

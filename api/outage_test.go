@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
@@ -19,7 +20,7 @@ import (
 // outage is a 503 problem with Retry-After, logged as a warning; anything
 // else stays a 500 logged as an error.
 func TestDatabaseErrorsBecome503Or500(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	app := newTestApp(t, s)
 	want := map[string]int{
 		"57P01": 503, "57P03": 503, "25006": 503, "53100": 503, "53200": 503, "53300": 503,

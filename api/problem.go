@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -93,11 +94,11 @@ func toProblem(err error) *Problem {
 		return notFound("resource")
 	case errors.As(err, &he):
 		return httpProblem(he)
-	case errors.Is(err, survey.ErrRefused):
+	case errors.Is(err, store.ErrRefused):
 		p := newProblem(http.StatusUnprocessableEntity, "validation", "the database refused a value of this submission; it was not stored")
 		p.cause = err
 		return p
-	case survey.IsUnavailable(err):
+	case store.IsUnavailable(err):
 		p := newProblem(http.StatusServiceUnavailable, "unavailable",
 			"the database is unavailable for a moment; retry after "+retryAfterSeconds+" s (a retried submission is never stored twice)")
 		p.headers = map[string]string{"Retry-After": retryAfterSeconds}

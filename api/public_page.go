@@ -14,6 +14,7 @@ import (
 
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) submitForm(c echo.Context) error {
 // (MessageUnavailable). The cause goes to the log once.
 func (s *Server) failure(c echo.Context, st *survey.Study, lang string, err error, kind string) error {
 	status := http.StatusInternalServerError
-	if survey.IsUnavailable(err) {
+	if store.IsUnavailable(err) {
 		status = http.StatusServiceUnavailable
 		c.Response().Header().Set("Retry-After", retryAfterSeconds)
 		s.log.Warn("survey page: database unavailable", "request_id", requestID(c), "path", logPath(c), "err", err)
@@ -221,7 +222,7 @@ func studyTitle(st *survey.Study) string {
 }
 
 // pageModel builds the view of the questions for this respondent.
-func (s *Server) pageModel(c echo.Context, st *survey.Study, who *survey.Respondent, lang string) frontend.SurveyPage {
+func (s *Server) pageModel(c echo.Context, st *survey.Study, who *store.Respondent, lang string) frontend.SurveyPage {
 	page := frontend.SurveyPage{
 		Lang: lang, Title: studyTitle(st), Action: "/s/" + st.PublicKey, Token: c.QueryParam("t"),
 		Consent: st.Consent[lang], ConsentVersion: st.ConsentVersion,

@@ -7,12 +7,13 @@ import (
 	"strconv"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 	"github.com/labstack/echo/v4"
 )
 
 // resultsOptions reads the report's query options.
-func resultsOptions(c echo.Context) (survey.ResultsOptions, error) {
-	o := survey.ResultsOptions{Segment: c.QueryParam("segment"), Weighting: c.QueryParam("weighting")}
+func resultsOptions(c echo.Context) (results.Options, error) {
+	o := results.Options{Segment: c.QueryParam("segment"), Weighting: c.QueryParam("weighting")}
 	if v := c.QueryParam("confidence"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -78,8 +79,8 @@ func (s *Server) resultsTrend(c echo.Context) error {
 
 // TextPage is a page of a text question's answers.
 type TextPage struct {
-	Answers    []survey.TextAnswer `json:"answers"`
-	NextCursor string              `json:"next_cursor,omitempty"`
+	Answers    []results.TextAnswer `json:"answers"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 func (s *Server) resultsText(c echo.Context) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 )
 
 // seedKnown answers the example study with known counts through the public
@@ -36,15 +37,15 @@ func seedKnown(t *testing.T, app *testApp, st survey.Study, g string, n, yes int
 
 // reportJSON is the report as a client reads it.
 type reportJSON struct {
-	Counts   survey.Counts
-	Health   survey.Health
+	Counts   results.Counts
+	Health   results.Health
 	Metrics  []map[string]any
-	Weights  *survey.WeightInfo
+	Weights  *results.WeightInfo
 	Segments []struct {
 		Level   string
 		Metrics []map[string]any
 	}
-	Frequency []survey.FrequencyCurve
+	Frequency []results.FrequencyCurve
 }
 
 func metric(r reportJSON, question string) map[string]any {
@@ -118,7 +119,7 @@ func TestResultsAPI(t *testing.T) {
 		app.do("GET", "/api/v1/studies/nope/results", survey.RoleAnalyst, nil).status(http.StatusNotFound)
 
 		// Trend and text pages.
-		var trend survey.Trend
+		var trend results.Trend
 		app.do("GET", "/api/v1/studies/"+st.ID+"/results/trend?interval=day", survey.RoleAnalyst, nil).status(http.StatusOK).decode(&trend)
 		if len(trend.Periods) != 1 || trend.Periods[0].Counts.Exposed != 90 {
 			t.Errorf("trend %+v", trend)

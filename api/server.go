@@ -9,13 +9,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
 // Config is what the server needs from the command line.
 type Config struct {
-	Store   *survey.Store
+	Store   *store.Store
 	Logger  *slog.Logger
 	BaseURL string // absolute URL respondents reach us at, for links
 	// PublicRate is the requests per minute per IP allowed on public
@@ -27,7 +27,7 @@ type Config struct {
 // Server is the Brandlift HTTP application.
 type Server struct {
 	cfg   Config
-	store *survey.Store
+	store *store.Store
 	log   *slog.Logger
 	echo  *echo.Echo
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -31,11 +32,11 @@ func (s *Server) createStudy(c echo.Context) error {
 }
 
 func (s *Server) listStudies(c echo.Context) error {
-	f := survey.StudyFilter{Cursor: c.QueryParam("cursor")}
+	f := store.StudyFilter{Cursor: c.QueryParam("cursor")}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > survey.MaxPageSize {
-			return badParam("limit", "must be an integer from 1 to %d, got %q", survey.MaxPageSize, v)
+		if err != nil || n < 1 || n > store.MaxPageSize {
+			return badParam("limit", "must be an integer from 1 to %d, got %q", store.MaxPageSize, v)
 		}
 		f.Limit = n
 	}

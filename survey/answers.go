@@ -24,7 +24,7 @@ func (s *Spec) ParseAnswers(raw map[string]any) (Answers, error) {
 	out := Answers{}
 	for key := range raw {
 		if s.Question(key) == nil {
-			v.addCode("answers."+key, CodeUnknownQuestion, "no question with this key")
+			v.AddCode("answers."+key, CodeUnknownQuestion, "no question with this key")
 		}
 	}
 	for i := range s.Questions {
@@ -34,14 +34,14 @@ func (s *Spec) ParseAnswers(raw map[string]any) (Answers, error) {
 		ans, code, msg := q.parseAnswer(val)
 		switch {
 		case msg != "":
-			v.addCode(path, code, "%s", msg)
+			v.AddCode(path, code, "%s", msg)
 		case ans == nil && (!present || val == nil || isBlank(val)) && q.Required:
-			v.addCode(path, CodeRequired, "an answer is required")
+			v.AddCode(path, CodeRequired, "an answer is required")
 		case ans != nil:
 			out[q.Key] = ans
 		}
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -32,13 +32,13 @@ func (e *ValidationError) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
-// add records one problem; it is the building block of every validator.
-func (e *ValidationError) add(field, format string, args ...any) {
+// Add records one problem; it is the building block of every validator.
+func (e *ValidationError) Add(field, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// addCode records a problem with a machine-readable code.
-func (e *ValidationError) addCode(field, code, format string, args ...any) {
+// AddCode records a problem with a machine-readable code.
+func (e *ValidationError) AddCode(field, code, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -52,8 +52,8 @@ const (
 	CodeConsent         = "consent_required"
 )
 
-// orNil returns e when it holds at least one problem, nil otherwise.
-func (e *ValidationError) orNil() error {
+// Err returns e when it holds at least one problem, nil otherwise.
+func (e *ValidationError) Err() error {
 	if len(e.Errors) == 0 {
 		return nil
 	}

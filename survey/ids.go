@@ -32,12 +32,13 @@ func NewID() string {
 	return string(out)
 }
 
-// randomToken returns n random bytes encoded as unpadded base64url.
-func randomToken(n int) string {
-	return base64.RawURLEncoding.EncodeToString(randomBytes(n))
+// RandomToken returns n random bytes encoded as unpadded base64url.
+func RandomToken(n int) string {
+	return base64.RawURLEncoding.EncodeToString(RandomBytes(n))
 }
 
-func randomBytes(n int) []byte {
+// RandomBytes returns n bytes from the system's secure random source.
+func RandomBytes(n int) []byte {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic("survey: crypto/rand failed: " + err.Error())

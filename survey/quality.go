@@ -21,10 +21,10 @@ var Flags = []string{FlagSpeeder, FlagStraightliner, FlagAttention}
 // is noise.
 const SpeederMinCompletes = 30
 
-// qualityFlags returns the flags of one response, joined by commas in the
+// QualityFlags returns the flags of one response, joined by commas in the
 // order of Flags. medianMs is the study's running median duration, or 0
 // while there are fewer than SpeederMinCompletes.
-func (s *Spec) qualityFlags(a Answers, durationMs *int64, medianMs int64) string {
+func (s *Spec) QualityFlags(a Answers, durationMs *int64, medianMs int64) string {
 	var flags []string
 	if durationMs != nil && medianMs > 0 && *durationMs*2 < medianMs {
 		flags = append(flags, FlagSpeeder)
@@ -84,10 +84,16 @@ func chose(answer any, option string) bool {
 	return false
 }
 
-// medianFromHistogram returns the median of whole-second durations given as
+// DurationCount is how many completes took a whole number of seconds.
+type DurationCount struct {
+	Seconds int
+	N       int64
+}
+
+// MedianFromHistogram returns the median of whole-second durations given as
 // (seconds, count) pairs, in milliseconds; 0 when there are fewer than
 // SpeederMinCompletes.
-func medianFromHistogram(h []durationRow) int64 {
+func MedianFromHistogram(h []DurationCount) int64 {
 	sort.Slice(h, func(i, j int) bool { return h[i].Seconds < h[j].Seconds })
 	var total int64
 	for _, b := range h {

@@ -48,18 +48,20 @@ func FrequencyBucket(freq *int) string {
 // FrequencyBuckets lists the buckets in display order.
 var FrequencyBuckets = []string{"0", "1", "2", "3-4", "5+"}
 
-// cell is a distinct combination of segment attributes.
-type cell struct {
+// Cell is a distinct combination of segment attributes: the unit the
+// running counts are kept by, so that any segment and raking are sums
+// over cells.
+type Cell struct {
 	ID              string
 	Attrs           map[string]string
 	Device          string
 	FrequencyBucket string
 }
 
-// newCell derives a cell's id from its canonical content: JSON with sorted
+// NewCell derives a cell's id from its canonical content: JSON with sorted
 // keys (encoding/json sorts map keys), so equal attributes share a cell on
 // every replica without a lookup.
-func newCell(attrs map[string]string, device, bucket string) cell {
+func NewCell(attrs map[string]string, device, bucket string) Cell {
 	if attrs == nil {
 		attrs = map[string]string{}
 	}
@@ -69,5 +71,5 @@ func newCell(attrs map[string]string, device, bucket string) cell {
 		F string            `json:"f"`
 	}{attrs, device, bucket})
 	sum := sha256.Sum256(canon)
-	return cell{ID: hex.EncodeToString(sum[:8]), Attrs: attrs, Device: device, FrequencyBucket: bucket}
+	return Cell{ID: hex.EncodeToString(sum[:8]), Attrs: attrs, Device: device, FrequencyBucket: bucket}
 }

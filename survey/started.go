@@ -26,10 +26,10 @@ func (st *Study) stampMAC(respondent, body string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// readStartStamp returns the render time in a stamp made for this
+// ReadStartStamp returns the render time in a stamp made for this
 // respondent, or false when the stamp is missing, forged, made for someone
 // else, or in the future.
-func (st *Study) readStartStamp(stamp, respondent string, now time.Time) (time.Time, bool) {
+func (st *Study) ReadStartStamp(stamp, respondent string, now time.Time) (time.Time, bool) {
 	body, sig, ok := strings.Cut(stamp, ".")
 	if !ok {
 		return time.Time{}, false

@@ -63,16 +63,28 @@ type Study struct {
 	ConsentVersion int `json:"consent_version,omitempty"`
 	Spec
 
-	keys signingKeys
+	keys SigningKeys
 }
 
-// signingKeys are a study's secrets in raw form; never serialised.
-type signingKeys struct {
+// SigningKeys are a study's secrets in raw form. The fields are unexported
+// so that no encoder can put them in a response by accident; the store
+// builds the value with NewSigningKeys and gives it to a study with
+// SetKeys.
+type SigningKeys struct {
 	secret        []byte
 	previous      []byte     // the secret before the last rotation
 	previousUntil *time.Time // tokens signed with previous verify until then
 	assignment    []byte
 }
+
+// NewSigningKeys holds a study's current secret, the previous one with the
+// end of its grace period (nil when there is none), and the assignment key.
+func NewSigningKeys(secret, previous []byte, previousUntil *time.Time, assignment []byte) SigningKeys {
+	return SigningKeys{secret: secret, previous: previous, previousUntil: previousUntil, assignment: assignment}
+}
+
+// SetKeys gives the study its signing keys.
+func (st *Study) SetKeys(k SigningKeys) { st.keys = k }
 
 // Spec is everything about a study that its owner writes.
 type Spec struct {
@@ -214,3 +226,14 @@ func (s *Spec) Question(key string) *Question {
 
 // HasGroups reports whether the study compares exposed with control.
 func (s *Spec) HasGroups() bool { return s.Kind == KindBrandLift }
+
+// Locale picks the response's language: what the client says, else the
+// token's, else the study's default.
+func (st *Study) Locale(requested, fromToken string) string {
+	for _, l := range []string{requested, fromToken} {
+		if l != "" && contains(st.Locales, l) {
+			return l
+		}
+	}
+	return st.DefaultLocale
+}

@@ -92,11 +92,11 @@ func (in *StudyInput) Apply(s *Spec) {
 	set(&s.EndURL, in.EndURL)
 }
 
-// frozenChanges lists the JSON names of the fields that differ between old
+// FrozenChanges lists the JSON names of the fields that differ between old
 // and updated and may not change once a study has been live: they decide who
 // is asked what and how groups are formed, so changing them mid-flight would
 // mix two different studies in one report.
-func frozenChanges(old, updated *Spec) []string {
+func FrozenChanges(old, updated *Spec) []string {
 	var fields []string
 	if !reflect.DeepEqual(old.Questions, updated.Questions) {
 		fields = append(fields, "questions")

@@ -34,7 +34,7 @@ func (s *Spec) Validate() error {
 	name := strings.TrimSpace(s.Name)
 	switch {
 	case name == "":
-		v.add("name", "must not be empty")
+		v.Add("name", "must not be empty")
 	case TextProblem(s.Name) != "":
 		v.checkText("name", s.Name)
 	default:
@@ -43,57 +43,57 @@ func (s *Spec) Validate() error {
 	v.checkText("brand", s.Brand)
 	v.checkLength("brand", s.Brand, MaxBrandLength)
 	if s.Kind != KindBrandLift && s.Kind != KindNPS {
-		v.add("kind", "unknown kind %q; valid: brand_lift, nps", s.Kind)
+		v.Add("kind", "unknown kind %q; valid: brand_lift, nps", s.Kind)
 	}
 	s.validateLocales(v)
 	switch s.Assignment {
 	case AssignSignedLink, AssignHoldout, AssignExposure:
 	default:
-		v.add("assignment", "unknown assignment %q; valid: signed_link, holdout, exposure", s.Assignment)
+		v.Add("assignment", "unknown assignment %q; valid: signed_link, holdout, exposure", s.Assignment)
 	}
 	if !(s.ControlShare > 0 && s.ControlShare < 1) {
-		v.add("control_share", "must be strictly between 0 and 1, got %v", s.ControlShare)
+		v.Add("control_share", "must be strictly between 0 and 1, got %v", s.ControlShare)
 	}
 	if !contains(Confidences, s.Confidence) {
-		v.add("confidence", "must be one of 0.8, 0.9, 0.95, got %v", s.Confidence)
+		v.Add("confidence", "must be one of 0.8, 0.9, 0.95, got %v", s.Confidence)
 	}
 	if s.TargetPerGroup < 0 {
-		v.add("target_per_group", "must not be negative")
+		v.Add("target_per_group", "must not be negative")
 	}
 	if s.TargetLift < 0 || s.TargetLift >= 1 {
-		v.add("target_lift", "must be an absolute lift between 0 and 1 (0.02 = 2 points), got %v", s.TargetLift)
+		v.Add("target_lift", "must be an absolute lift between 0 and 1 (0.02 = 2 points), got %v", s.TargetLift)
 	}
 	if s.Reach < 0 {
-		v.add("reach", "must not be negative")
+		v.Add("reach", "must not be negative")
 	}
 	if s.Spend < 0 {
-		v.add("spend", "must not be negative")
+		v.Add("spend", "must not be negative")
 	}
 	if s.Currency != "" && !currencyPattern.MatchString(s.Currency) {
-		v.add("currency", "must be a three-letter ISO 4217 code such as RUB, got %q", s.Currency)
+		v.Add("currency", "must be a three-letter ISO 4217 code such as RUB, got %q", s.Currency)
 	}
 	s.validateQuestions(v)
 	s.validateSettings(v)
-	return v.orNil()
+	return v.Err()
 }
 
 func (s *Spec) validateLocales(v *ValidationError) {
 	if len(s.Locales) == 0 {
-		v.add("locales", "must list at least one locale; supported: %s", strings.Join(SupportedLocales, ", "))
+		v.Add("locales", "must list at least one locale; supported: %s", strings.Join(SupportedLocales, ", "))
 	}
 	seen := map[string]bool{}
 	for i, l := range s.Locales {
 		path := fmt.Sprintf("locales[%d]", i)
 		if !contains(SupportedLocales, l) {
-			v.add(path, "unsupported locale %q; supported: %s", l, strings.Join(SupportedLocales, ", "))
+			v.Add(path, "unsupported locale %q; supported: %s", l, strings.Join(SupportedLocales, ", "))
 		}
 		if seen[l] {
-			v.add(path, "duplicate locale %q", l)
+			v.Add(path, "duplicate locale %q", l)
 		}
 		seen[l] = true
 	}
 	if len(s.Locales) > 0 && !contains(s.Locales, s.DefaultLocale) {
-		v.add("default_locale", "must be one of the study's locales, got %q", s.DefaultLocale)
+		v.Add("default_locale", "must be one of the study's locales, got %q", s.DefaultLocale)
 	}
 }
 
@@ -105,12 +105,12 @@ func (s *Spec) validateText(v *ValidationError, path string, t Text, max int) {
 			continue // reported once, on locales
 		}
 		if strings.TrimSpace(t[l]) == "" {
-			v.add(path+"."+l, "text is missing for declared locale %q", l)
+			v.Add(path+"."+l, "text is missing for declared locale %q", l)
 		}
 	}
 	for l, text := range t {
 		if !contains(s.Locales, l) {
-			v.add(path+"."+l, "locale %q is not declared in locales", l)
+			v.Add(path+"."+l, "locale %q is not declared in locales", l)
 			continue
 		}
 		v.checkMultiline(path+"."+l, text)
@@ -121,9 +121,9 @@ func (s *Spec) validateText(v *ValidationError, path string, t Text, max int) {
 func (s *Spec) validateQuestions(v *ValidationError) {
 	switch {
 	case len(s.Questions) == 0:
-		v.add("questions", "a study needs at least one question")
+		v.Add("questions", "a study needs at least one question")
 	case len(s.Questions) > MaxQuestions:
-		v.add("questions", "a study has at most %d questions, got %d", MaxQuestions, len(s.Questions))
+		v.Add("questions", "a study has at most %d questions, got %d", MaxQuestions, len(s.Questions))
 		return
 	}
 	seen := map[string]bool{}
@@ -131,9 +131,9 @@ func (s *Spec) validateQuestions(v *ValidationError) {
 		q := &s.Questions[i]
 		path := fmt.Sprintf("questions[%d]", i)
 		if !keyPattern.MatchString(q.Key) {
-			v.add(path+".key", "must match %s, got %q", keyPattern, q.Key)
+			v.Add(path+".key", "must match %s, got %q", keyPattern, q.Key)
 		} else if seen[q.Key] {
-			v.add(path+".key", "duplicate question key %q", q.Key)
+			v.Add(path+".key", "duplicate question key %q", q.Key)
 		}
 		seen[q.Key] = true
 		s.validateText(v, path+".text", q.Text, MaxQuestionText)
@@ -145,38 +145,38 @@ func (s *Spec) validateQuestion(v *ValidationError, path string, q *Question) {
 	switch q.Type {
 	case SingleChoice, MultiChoice, NPSQuestion, Rating, TextQuestion:
 	default:
-		v.add(path+".type", "unknown question type %q; valid: single_choice, multi_choice, nps, rating, text", q.Type)
+		v.Add(path+".type", "unknown question type %q; valid: single_choice, multi_choice, nps, rating, text", q.Type)
 		return
 	}
 	if q.Type == Rating {
 		if q.Scale < 2 || q.Scale > 11 {
-			v.add(path+".scale", "rating scale must be between 2 and 11, got %d", q.Scale)
+			v.Add(path+".scale", "rating scale must be between 2 and 11, got %d", q.Scale)
 		}
 	} else if q.Scale != 0 {
-		v.add(path+".scale", "only rating questions have a scale")
+		v.Add(path+".scale", "only rating questions have a scale")
 	}
 	if !q.IsChoice() {
 		if len(q.Options) > 0 {
-			v.add(path+".options", "only choice questions have options")
+			v.Add(path+".options", "only choice questions have options")
 		}
 		if q.Metric != "" {
-			v.add(path+".metric", "only choice questions have a metric")
+			v.Add(path+".metric", "only choice questions have a metric")
 		}
 		if q.Attention != "" {
-			v.add(path+".attention", "only choice questions have an attention option")
+			v.Add(path+".attention", "only choice questions have an attention option")
 		}
 		return
 	}
 	switch q.Metric {
 	case "", AdRecall, Awareness, Consideration, Favorability, PurchaseIntent, CustomMetric:
 	default:
-		v.add(path+".metric", "unknown metric %q; valid: ad_recall, awareness, consideration, favorability, purchase_intent, custom", q.Metric)
+		v.Add(path+".metric", "unknown metric %q; valid: ad_recall, awareness, consideration, favorability, purchase_intent, custom", q.Metric)
 	}
 	switch {
 	case len(q.Options) < 2:
-		v.add(path+".options", "a choice question needs at least two options")
+		v.Add(path+".options", "a choice question needs at least two options")
 	case len(q.Options) > MaxOptions:
-		v.add(path+".options", "a question has at most %d options, got %d", MaxOptions, len(q.Options))
+		v.Add(path+".options", "a question has at most %d options, got %d", MaxOptions, len(q.Options))
 		return
 	}
 	s.validateOptions(v, path, q)
@@ -188,9 +188,9 @@ func (s *Spec) validateOptions(v *ValidationError, path string, q *Question) {
 	for j, o := range q.Options {
 		op := fmt.Sprintf("%s.options[%d]", path, j)
 		if !keyPattern.MatchString(o.Key) {
-			v.add(op+".key", "must match %s, got %q", keyPattern, o.Key)
+			v.Add(op+".key", "must match %s, got %q", keyPattern, o.Key)
 		} else if seen[o.Key] {
-			v.add(op+".key", "duplicate option key %q", o.Key)
+			v.Add(op+".key", "duplicate option key %q", o.Key)
 		}
 		seen[o.Key] = true
 		s.validateText(v, op+".text", o.Text, MaxOptionText)
@@ -198,21 +198,21 @@ func (s *Spec) validateOptions(v *ValidationError, path string, q *Question) {
 			positives++
 		}
 		if o.Exclusive && q.Type != MultiChoice {
-			v.add(op+".exclusive", "only multi_choice options can be exclusive")
+			v.Add(op+".exclusive", "only multi_choice options can be exclusive")
 		}
 		if o.Exclusive && o.Positive {
-			v.add(op+".exclusive", "an exclusive option (\"none of these\") cannot be positive")
+			v.Add(op+".exclusive", "an exclusive option (\"none of these\") cannot be positive")
 		}
 	}
 	if q.Metric != "" && positives == 0 && len(q.Options) > 0 {
-		v.add(path+".options", "a question with metric %q needs at least one option marked positive", q.Metric)
+		v.Add(path+".options", "a question with metric %q needs at least one option marked positive", q.Metric)
 	}
 	if q.Attention != "" {
 		if !seen[q.Attention] {
-			v.add(path+".attention", "names option %q, which the question does not have", q.Attention)
+			v.Add(path+".attention", "names option %q, which the question does not have", q.Attention)
 		}
 		if q.Metric != "" {
-			v.add(path+".attention", "an attention check cannot also be a lift metric")
+			v.Add(path+".attention", "an attention check cannot also be a lift metric")
 		}
 	}
 }
@@ -222,38 +222,38 @@ func (s *Spec) validateSettings(v *ValidationError) {
 		s.validateText(v, "consent", s.Consent, MaxConsentText)
 	}
 	if len(s.Targets) > MaxTargets {
-		v.add("targets", "a study has at most %d targets, got %d", MaxTargets, len(s.Targets))
+		v.Add("targets", "a study has at most %d targets, got %d", MaxTargets, len(s.Targets))
 	}
 	for i, t := range s.Targets[:min(len(s.Targets), MaxTargets)] {
 		path := fmt.Sprintf("targets[%d]", i)
 		q := s.Question(t.Question)
 		if q == nil {
-			v.add(path+".question", "no question with key %q", t.Question)
+			v.Add(path+".question", "no question with key %q", t.Question)
 		}
 		if !contains(targetMeasures, t.Measure) {
-			v.add(path+".measure", "unknown measure %q; valid: %s", t.Measure, strings.Join(targetMeasures, ", "))
+			v.Add(path+".measure", "unknown measure %q; valid: %s", t.Measure, strings.Join(targetMeasures, ", "))
 		} else if q != nil && !measureFits(t.Measure, q) {
-			v.add(path+".measure", "measure %q does not apply to a %s question", t.Measure, q.Type)
+			v.Add(path+".measure", "measure %q does not apply to a %s question", t.Measure, q.Type)
 		} else if strings.HasSuffix(t.Measure, "_lift") && !s.HasGroups() {
-			v.add(path+".measure", "a lift needs exposed and control groups; an nps study has one population")
+			v.Add(path+".measure", "a lift needs exposed and control groups; an nps study has one population")
 		}
 		if t.Option != "" && (q == nil || q.Option(t.Option) == nil) {
-			v.add(path+".option", "question %q has no option %q", t.Question, t.Option)
+			v.Add(path+".option", "question %q has no option %q", t.Question, t.Option)
 		}
 		if t.Deadline.IsZero() {
-			v.add(path+".deadline", "a target needs a deadline (RFC 3339 time)")
+			v.Add(path+".deadline", "a target needs a deadline (RFC 3339 time)")
 		}
 	}
 	s.validateWeighting(v)
 	if len(s.FrameAncestors) > MaxFrameAncestors {
-		v.add("frame_ancestors", "at most %d origins, got %d", MaxFrameAncestors, len(s.FrameAncestors))
+		v.Add("frame_ancestors", "at most %d origins, got %d", MaxFrameAncestors, len(s.FrameAncestors))
 	}
 	if s.EndURL != "" {
 		s.validateEndURL(v)
 	}
 	for i, origin := range s.FrameAncestors {
 		if !originPattern.MatchString(origin) {
-			v.add(fmt.Sprintf("frame_ancestors[%d]", i), "must be an origin such as https://example.com, got %q", origin)
+			v.Add(fmt.Sprintf("frame_ancestors[%d]", i), "must be an origin such as https://example.com, got %q", origin)
 		}
 	}
 }
@@ -279,22 +279,22 @@ func (s *Spec) validateWeighting(v *ValidationError) {
 	}
 	switch {
 	case len(w.Attributes) == 0:
-		v.add("weighting.attributes", "must name at least one attribute")
+		v.Add("weighting.attributes", "must name at least one attribute")
 	case len(w.Attributes) > MaxWeightAttrs:
-		v.add("weighting.attributes", "at most %d attributes, got %d", MaxWeightAttrs, len(w.Attributes))
+		v.Add("weighting.attributes", "at most %d attributes, got %d", MaxWeightAttrs, len(w.Attributes))
 	}
 	for i, attr := range w.Attributes {
 		if !attrKeyPattern.MatchString(attr) {
-			v.add(fmt.Sprintf("weighting.attributes[%d]", i), "attribute names must match %s, got %q", attrKeyPattern, attr)
+			v.Add(fmt.Sprintf("weighting.attributes[%d]", i), "attribute names must match %s, got %q", attrKeyPattern, attr)
 		}
 	}
 	for attr, margin := range w.Margins {
 		path := "weighting.margins." + attr
 		if !contains(w.Attributes, attr) {
-			v.add(path, "margin for an attribute not listed in weighting.attributes")
+			v.Add(path, "margin for an attribute not listed in weighting.attributes")
 		}
 		if len(margin) > MaxMarginLevels {
-			v.add(path, "at most %d levels, got %d", MaxMarginLevels, len(margin))
+			v.Add(path, "at most %d levels, got %d", MaxMarginLevels, len(margin))
 			continue
 		}
 		sum := 0.0
@@ -302,12 +302,12 @@ func (s *Spec) validateWeighting(v *ValidationError) {
 			v.checkText(path+"."+level, level)
 			v.checkLength(path+"."+level, level, MaxAttrValue)
 			if share <= 0 {
-				v.add(path+"."+level, "share must be positive")
+				v.Add(path+"."+level, "share must be positive")
 			}
 			sum += share
 		}
 		if sum < 0.999 || sum > 1.001 {
-			v.add(path, "shares must sum to 1, got %.4f", sum)
+			v.Add(path, "shares must sum to 1, got %.4f", sum)
 		}
 	}
 }
@@ -320,14 +320,14 @@ const MaxEndURL = 2000
 // reach a respondent's click.
 func (s *Spec) validateEndURL(v *ValidationError) {
 	if msg := TextProblem(s.EndURL); msg != "" {
-		v.add("end_url", "%s", msg)
+		v.Add("end_url", "%s", msg)
 		return
 	}
 	u, err := url.Parse(s.EndURL)
 	switch {
 	case len(s.EndURL) > MaxEndURL:
-		v.add("end_url", "must be at most %d bytes", MaxEndURL)
+		v.Add("end_url", "must be at most %d bytes", MaxEndURL)
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil:
-		v.add("end_url", "must be an http or https URL such as https://acme.example/thanks, got %q", s.EndURL)
+		v.Add("end_url", "must be an http or https URL such as https://acme.example/thanks, got %q", s.EndURL)
 	}
 }

@@ -8,34 +8,35 @@ const (
 	// The row with question_key "" and slot "" counts responses.
 )
 
-// slot is one counter a response increments.
-type slot struct {
-	question string
-	value    string
+// Slot is one counter a response increments: a question ("" for the
+// response itself) and a value (an option key, a score, SlotAnswered).
+type Slot struct {
+	Question string
+	Value    string
 }
 
-// tallySlots lists the counters one response increments: the response
+// TallySlots lists the counters one response increments: the response
 // itself, then for each answered question its answered count and the
 // chosen option, score or level.
-func (s *Spec) tallySlots(a Answers) []slot {
-	out := []slot{{"", ""}}
+func (s *Spec) TallySlots(a Answers) []Slot {
+	out := []Slot{{"", ""}}
 	for _, q := range s.Questions {
 		ans, ok := a[q.Key]
 		if !ok {
 			continue
 		}
-		out = append(out, slot{q.Key, SlotAnswered})
+		out = append(out, Slot{q.Key, SlotAnswered})
 		switch v := ans.(type) {
 		case string:
 			if q.Type == SingleChoice {
-				out = append(out, slot{q.Key, v})
+				out = append(out, Slot{q.Key, v})
 			}
 		case []string:
 			for _, k := range v {
-				out = append(out, slot{q.Key, k})
+				out = append(out, Slot{q.Key, k})
 			}
 		case int64:
-			out = append(out, slot{q.Key, strconv.FormatInt(v, 10)})
+			out = append(out, Slot{q.Key, strconv.FormatInt(v, 10)})
 		}
 	}
 	return out

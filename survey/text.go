@@ -85,20 +85,20 @@ func CleanLabel(s string, max int) string {
 // checkText records a problem of a single-line text field.
 func (e *ValidationError) checkText(field, s string) {
 	if msg := TextProblem(s); msg != "" {
-		e.addCode(field, CodeInvalid, "%s", msg)
+		e.AddCode(field, CodeInvalid, "%s", msg)
 	}
 }
 
 // checkMultiline records a problem of a multi-line text field.
 func (e *ValidationError) checkMultiline(field, s string) {
 	if msg := MultilineTextProblem(s); msg != "" {
-		e.addCode(field, CodeInvalid, "%s", msg)
+		e.AddCode(field, CodeInvalid, "%s", msg)
 	}
 }
 
 // checkLength records a text longer than max characters.
 func (e *ValidationError) checkLength(field, s string, max int) {
 	if n := utf8.RuneCountInString(s); n > max {
-		e.addCode(field, CodeTooLong, "must be at most %d characters, got %d", max, n)
+		e.AddCode(field, CodeTooLong, "must be at most %d characters, got %d", max, n)
 	}
 }

@@ -38,6 +38,11 @@ const (
 
 var attrKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
+// IsKey reports whether s has the shape of an attribute, question or
+// option key, `[a-z][a-z0-9_]{0,39}`: the only names the store ever puts
+// into SQL text (as JSON paths).
+func IsKey(s string) bool { return attrKeyPattern.MatchString(s) }
+
 // Token errors; the respondent page and API map each to its own message.
 var (
 	ErrTokenMalformed = errors.New("token is malformed")
@@ -65,34 +70,34 @@ func tokenMAC(secret []byte, body string) []byte {
 func (t *Token) Validate() error {
 	v := &ValidationError{}
 	if t.Study == "" {
-		v.add("s", "study public key is missing")
+		v.Add("s", "study public key is missing")
 	}
 	if msg := RIDProblem(t.RID); msg != "" {
-		v.add("r", "%s", msg)
+		v.Add("r", "%s", msg)
 	}
 	switch t.Group {
 	case "", GroupExposed, GroupControl:
 	default:
-		v.add("g", "group must be exposed or control, got %q", t.Group)
+		v.Add("g", "group must be exposed or control, got %q", t.Group)
 	}
 	if len(t.Attrs) > MaxAttrs {
-		v.add("a", "at most %d attributes", MaxAttrs)
+		v.Add("a", "at most %d attributes", MaxAttrs)
 	}
 	for k, val := range t.Attrs {
 		if !attrKeyPattern.MatchString(k) {
-			v.add("a."+k, "attribute names must match %s", attrKeyPattern)
+			v.Add("a."+k, "attribute names must match %s", attrKeyPattern)
 		}
 		switch {
 		case TextProblem(val) != "":
-			v.add("a."+k, "%s", TextProblem(val))
+			v.Add("a."+k, "%s", TextProblem(val))
 		case val == "" || utf8.RuneCountInString(val) > MaxAttrValue:
-			v.add("a."+k, "attribute values must be 1 to %d characters", MaxAttrValue)
+			v.Add("a."+k, "attribute values must be 1 to %d characters", MaxAttrValue)
 		}
 	}
 	if t.Locale != "" && !contains(SupportedLocales, t.Locale) {
-		v.add("l", "unsupported locale %q", t.Locale)
+		v.Add("l", "unsupported locale %q", t.Locale)
 	}
-	return v.orNil()
+	return v.Err()
 }
 
 // RIDProblem says what is wrong with a respondent id from an ad server or

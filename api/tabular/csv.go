@@ -1,4 +1,4 @@
-package api
+package tabular
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // Nulls and empty strings differ, as in PostgreSQL's COPY ... CSV: a null
 // is an empty field, an empty string is "". Numbers are written as
 // numbers (a '.' decimal point whatever the delimiter) and are never
-// neutralised: -1 is a number, not a formula. String cells that start with
+// neutralised (Neutralised): -1 is a number, not a formula. String cells that start with
 // = + - @, a tab or a carriage return get a leading single quote (see
 // neutralised). Instants are RFC 3339 in UTC.
 type csvWriter struct {
@@ -25,13 +25,13 @@ type csvWriter struct {
 	buf   []byte
 }
 
-// newCSV writes the optional byte order mark and the header.
-func newCSV(w io.Writer, cols []survey.ExportColumn, o fileOptions) (tableWriter, error) {
-	cw := &csvWriter{w: w, delim: o.delimiter, buf: make([]byte, 0, 1024)}
+// NewCSV writes the optional byte order mark and the header.
+func NewCSV(w io.Writer, cols []survey.ExportColumn, o Options) (Writer, error) {
+	cw := &csvWriter{w: w, delim: o.Delimiter, buf: make([]byte, 0, 1024)}
 	if cw.delim == 0 {
 		cw.delim = ','
 	}
-	if o.bom {
+	if o.BOM {
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return nil, err
 		}
@@ -94,13 +94,13 @@ func (cw *csvWriter) appendString(b []byte, s string) []byte {
 		}
 	}
 	if !quote {
-		if neutralised(s) {
+		if Neutralised(s) {
 			b = append(b, '\'')
 		}
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	if neutralised(s) {
+	if Neutralised(s) {
 		b = append(b, '\'')
 	}
 	for i := 0; i < len(s); i++ {

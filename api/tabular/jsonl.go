@@ -1,4 +1,4 @@
-package api
+package tabular
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ type jsonlWriter struct {
 	buf  []byte
 }
 
-func newJSONL(w io.Writer, cols []survey.ExportColumn, _ fileOptions) (tableWriter, error) {
+func NewJSONL(w io.Writer, cols []survey.ExportColumn, _ Options) (Writer, error) {
 	jw := &jsonlWriter{w: w, keys: make([][]byte, len(cols)), buf: make([]byte, 0, 1024)}
 	for i, c := range cols {
 		k := appendJSONString(nil, c.Name)

@@ -1,4 +1,4 @@
-package api
+package tabular
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ type parquetWriter struct {
 	batch []parquet.Row
 }
 
-func newParquet(w io.Writer, cols []survey.ExportColumn, _ fileOptions) (tableWriter, error) {
+func NewParquet(w io.Writer, cols []survey.ExportColumn, _ Options) (Writer, error) {
 	schema, err := parquetSchema(cols)
 	if err != nil {
 		return nil, err

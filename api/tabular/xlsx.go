@@ -1,4 +1,4 @@
-package api
+package tabular
 
 import (
 	"archive/zip"
@@ -12,17 +12,17 @@ import (
 	"github.com/brandlift/brandlift/survey"
 )
 
-// xlsxWriter streams an Office Open XML workbook (ECMA-376, SpreadsheetML)
+// XLSX streams an Office Open XML workbook (ECMA-376, SpreadsheetML)
 // straight into a zip, one row at a time, so memory stays flat whatever
 // the table's size. It is small on purpose: inline strings (no shared
 // string table, which would have to be held in memory), numbers, booleans,
 // and instants as Excel serial dates in UTC with a date-time style.
 //
 // String cells that a spreadsheet would read as a formula get a leading
-// single quote (see neutralised). A sheet holds at most xlsxMaxRows rows,
+// single quote (see Neutralised). A sheet holds at most xlsxMaxRows rows,
 // Excel's limit; longer tables go on in sheets named "name 2", "name 3",
 // each with the header again.
-type xlsxWriter struct {
+type XLSX struct {
 	zw     *zip.Writer
 	part   io.Writer // the open sheet's zip entry
 	sheets []string  // names, in order
@@ -43,13 +43,13 @@ const xlsxFlushAt = 32 << 10
 // after February 1900: serial = days since 1899-12-30.
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// newXLSX starts a workbook with its first sheet.
-func newXLSX(w io.Writer, sheet string, cols []survey.ExportColumn) (*xlsxWriter, error) {
+// NewXLSX starts a workbook with its first sheet.
+func NewXLSX(w io.Writer, sheet string, cols []survey.ExportColumn) (*XLSX, error) {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, flate.BestSpeed)
 	})
-	x := &xlsxWriter{zw: zw, buf: make([]byte, 0, xlsxFlushAt+4096)}
+	x := &XLSX{zw: zw, buf: make([]byte, 0, xlsxFlushAt+4096)}
 	// Sheets are declared by the xml extension's default content type, so
 	// the content types can come first though the sheets are not known yet.
 	for _, p := range [][2]string{{"[Content_Types].xml", xlsxContentTypes}, {"_rels/.rels", xlsxRootRels},
@@ -61,12 +61,12 @@ func newXLSX(w io.Writer, sheet string, cols []survey.ExportColumn) (*xlsxWriter
 	return x, x.Sheet(sheet, cols)
 }
 
-// newXLSXTable is the tableWriter of the raw export: one sheet.
-func newXLSXTable(w io.Writer, cols []survey.ExportColumn, _ fileOptions) (tableWriter, error) {
-	return newXLSX(w, "responses", cols)
+// NewXLSXTable is the Writer of the raw export: one sheet.
+func NewXLSXTable(w io.Writer, cols []survey.ExportColumn, _ Options) (Writer, error) {
+	return NewXLSX(w, "responses", cols)
 }
 
-func (x *xlsxWriter) writePart(name, content string) error {
+func (x *XLSX) writePart(name, content string) error {
 	f, err := x.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (x *xlsxWriter) writePart(name, content string) error {
 }
 
 // Sheet ends the open sheet and starts another with a header row.
-func (x *xlsxWriter) Sheet(name string, cols []survey.ExportColumn) error {
+func (x *XLSX) Sheet(name string, cols []survey.ExportColumn) error {
 	x.base, x.cols = name, cols
 	x.refs = make([]string, len(cols))
 	for i := range cols {
@@ -85,7 +85,7 @@ func (x *xlsxWriter) Sheet(name string, cols []survey.ExportColumn) error {
 	return x.openSheet(name)
 }
 
-func (x *xlsxWriter) openSheet(name string) error {
+func (x *XLSX) openSheet(name string) error {
 	if err := x.closeSheet(); err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (x *xlsxWriter) openSheet(name string) error {
 
 // appendCols widens the columns of instants, which Excel would otherwise
 // show as ####.
-func (x *xlsxWriter) appendCols(b []byte) []byte {
+func (x *XLSX) appendCols(b []byte) []byte {
 	open := false
 	for i, c := range x.cols {
 		if c.Type != survey.ColTime {
@@ -128,7 +128,7 @@ func (x *xlsxWriter) appendCols(b []byte) []byte {
 	return b
 }
 
-func (x *xlsxWriter) closeSheet() error {
+func (x *XLSX) closeSheet() error {
 	if x.part == nil {
 		return nil
 	}
@@ -139,7 +139,7 @@ func (x *xlsxWriter) closeSheet() error {
 }
 
 // WriteRow writes one row, starting a continuation sheet at the limit.
-func (x *xlsxWriter) WriteRow(row []any) error {
+func (x *XLSX) WriteRow(row []any) error {
 	if x.rows >= xlsxMaxRows {
 		name := x.base + " " + strconv.Itoa(len(x.sheets)+1)
 		if err := x.openSheet(name); err != nil {
@@ -155,7 +155,7 @@ const (
 	xlsxStyleHeader = 2
 )
 
-func (x *xlsxWriter) writeRow(row []any, style int) error {
+func (x *XLSX) writeRow(row []any, style int) error {
 	x.rows++
 	rn := strconv.Itoa(x.rows)
 	b := append(x.buf, `<row r="`...)
@@ -229,7 +229,7 @@ func appendXLSXString(b []byte, s string, style int) []byte {
 		b = append(b, ` xml:space="preserve"`...)
 	}
 	b = append(b, '>')
-	if neutralised(s) {
+	if Neutralised(s) {
 		b = append(b, '\'')
 	}
 	b = appendXMLText(b, s)
@@ -310,7 +310,7 @@ func columnLetters(i int) string {
 }
 
 // Close ends the last sheet and writes the workbook that lists the sheets.
-func (x *xlsxWriter) Close() error {
+func (x *XLSX) Close() error {
 	if err := x.closeSheet(); err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // Defaults and their environment variables (see the README's table).
@@ -85,8 +85,8 @@ func checkRate(rate int) error {
 }
 
 // openStore connects and applies pending migrations, logging each.
-func openStore(ctx context.Context, dsn string, log *slog.Logger) (*survey.Store, error) {
-	st, err := survey.Open(ctx, dsn)
+func openStore(ctx context.Context, dsn string, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}

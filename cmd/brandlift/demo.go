@@ -34,17 +34,17 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	store, err := openStore(ctx, *db, log)
+	st, err := openStore(ctx, *db, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	start := time.Now()
-	seeded, err := seedDemo(ctx, store)
+	seeded, err := seedDemo(ctx, st)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	_, key, err := store.CreateAPIKey(ctx, "demo", survey.RoleAdmin)
+	_, key, err := st.CreateAPIKey(ctx, "demo", survey.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	if *seedOnly {
 		return nil
 	}
-	return serve(ctx, store, o, log, stdout)
+	return serve(ctx, st, o, log, stdout)
 }
 
 // freshSQLite removes a demo SQLite file so that every demo starts anew.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // The demo's brand-lift study has known true lifts (exposed minus control,
@@ -82,7 +83,7 @@ type seededStudy struct {
 // seedDemo creates and fills the demo studies through the real storage
 // path: the same Submit and impression recording that respondents and
 // the pixel use.
-func seedDemo(ctx context.Context, s *survey.Store) ([]seededStudy, error) {
+func seedDemo(ctx context.Context, s *store.Store) ([]seededStudy, error) {
 	bl, n, err := seedBrandLift(ctx, s)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func seedDemo(ctx context.Context, s *survey.Store) ([]seededStudy, error) {
 	return []seededStudy{{bl.ID, bl.Name, string(bl.Kind), n}, {tracker.ID, tracker.Name, string(tracker.Kind), m}}, nil
 }
 
-func createLive(ctx context.Context, s *survey.Store, spec string) (*survey.Study, error) {
+func createLive(ctx context.Context, s *store.Store, spec string) (*survey.Study, error) {
 	var in survey.StudyInput
 	if err := json.Unmarshal([]byte(spec), &in); err != nil {
 		return nil, err
@@ -205,7 +206,7 @@ func response(rng *rand.Rand, g survey.Group, freq int, norm float64) map[string
 
 func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
 
-func seedBrandLift(ctx context.Context, s *survey.Store) (*survey.Study, int, error) {
+func seedBrandLift(ctx context.Context, s *store.Store) (*survey.Study, int, error) {
 	st, err := createLive(ctx, s, demoBrandLift)
 	if err != nil {
 		return nil, 0, err
@@ -260,7 +261,7 @@ func seedBrandLift(ctx context.Context, s *survey.Store) (*survey.Study, int, er
 	return st, len(people), submitAll(ctx, s, st, people, true)
 }
 
-func seedTracker(ctx context.Context, s *survey.Store) (*survey.Study, int, error) {
+func seedTracker(ctx context.Context, s *store.Store) (*survey.Study, int, error) {
 	st, err := createLive(ctx, s, demoNPS)
 	if err != nil {
 		return nil, 0, err
@@ -297,7 +298,7 @@ func seedTracker(ctx context.Context, s *survey.Store) (*survey.Study, int, erro
 
 // submitAll submits respondents from several goroutines, so that the
 // store's group commit batches them as it would real traffic.
-func submitAll(ctx context.Context, s *survey.Store, st *survey.Study, people []demoRespondent, consent bool) error {
+func submitAll(ctx context.Context, s *store.Store, st *survey.Study, people []demoRespondent, consent bool) error {
 	jobs := make(chan demoRespondent)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 )
 
 // TestDemoFindsTheTruth seeds the demo and reads its report as a user
@@ -30,7 +31,7 @@ func TestDemoFindsTheTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("seeded %d + %d responses in %s", seeded[0].responses, seeded[1].responses, time.Since(start))
-	r, err := s.Results(ctx, seeded[0].id, survey.ResultsOptions{})
+	r, err := s.Results(ctx, seeded[0].id, results.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestDemoFindsTheTruth(t *testing.T) {
 	}
 	checked := 0
 	for _, m := range r.Metrics {
-		l, ok := m.(*survey.LiftMetric)
+		l, ok := m.(*results.LiftMetric)
 		if !ok {
 			continue
 		}
@@ -69,15 +70,15 @@ func TestDemoFindsTheTruth(t *testing.T) {
 	if len(r.Frequency) == 0 {
 		t.Error("no frequency curve")
 	}
-	trend, err := s.ResultsTrend(ctx, seeded[1].id, "week", survey.ResultsOptions{})
+	trend, err := s.ResultsTrend(ctx, seeded[1].id, "week", results.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(trend.Periods) < 26 || len(trend.Periods) > 28 {
 		t.Errorf("tracker has %d weeks", len(trend.Periods))
 	}
-	first := trend.Periods[0].Metrics[0].(*survey.NPSMetric).All.NPS
-	last := trend.Periods[len(trend.Periods)-1].Cumulative[0].(*survey.NPSMetric).All.NPS
+	first := trend.Periods[0].Metrics[0].(*results.NPSMetric).All.NPS
+	last := trend.Periods[len(trend.Periods)-1].Cumulative[0].(*results.NPSMetric).All.NPS
 	if !strings.HasPrefix(seeded[1].kind, "nps") || first >= last+10 {
 		t.Errorf("tracker NPS from %v to %v", first, last)
 	}

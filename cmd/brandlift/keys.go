@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 func cmdKeys(args []string, stdout, stderr io.Writer) error {
@@ -15,7 +16,7 @@ func cmdKeys(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("keys create", stderr)
 	roleName := fs.String("role", "", "admin, marketer or analyst")
 	name := fs.String("name", "", "what the key is for, e.g. \"ci\" or \"alice\"")
-	db := dbFlag(fs, survey.DefaultDSN)
+	db := dbFlag(fs, store.DefaultDSN)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}

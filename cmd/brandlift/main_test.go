@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -92,7 +93,7 @@ func TestMigrateAndKeys(t *testing.T) {
 			if !strings.HasPrefix(key, survey.KeyPrefix) || strings.Contains(key, " ") {
 				t.Fatalf("last line is not the key alone: %q", out)
 			}
-			st, err := survey.Open(context.Background(), dsn)
+			st, err := store.Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

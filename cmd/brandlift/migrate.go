@@ -5,7 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 func cmdMigrate(args []string, stdout, stderr io.Writer) error {
@@ -14,12 +14,12 @@ func cmdMigrate(args []string, stdout, stderr io.Writer) error {
 	}
 	sub := args[0]
 	fs := newFlags("migrate "+sub, stderr)
-	db := dbFlag(fs, survey.DefaultDSN)
+	db := dbFlag(fs, store.DefaultDSN)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	ctx := context.Background()
-	st, err := survey.Open(ctx, *db)
+	st, err := store.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

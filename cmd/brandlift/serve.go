@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/api"
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // shutdownGrace is how long in-flight requests may take to finish after
@@ -23,7 +23,7 @@ const shutdownGrace = 30 * time.Second
 
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	db := dbFlag(fs, survey.DefaultDSN)
+	db := dbFlag(fs, store.DefaultDSN)
 	options := serverFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -34,15 +34,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	store, err := openStore(ctx, *db, log)
+	st, err := openStore(ctx, *db, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	if err := bootstrapAdmin(ctx, store, log); err != nil {
+	defer st.Close()
+	if err := bootstrapAdmin(ctx, st, log); err != nil {
 		return err
 	}
-	return serve(ctx, store, o, log, stdout)
+	return serve(ctx, st, o, log, stdout)
 }
 
 // serverFlags adds the flags that serve and demo share. The function it
@@ -67,7 +67,7 @@ type serveOptions struct {
 }
 
 // serve listens until ctx ends, then lets in-flight requests finish.
-func serve(ctx context.Context, store *survey.Store, o serveOptions, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logger, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
@@ -75,11 +75,11 @@ func serve(ctx context.Context, store *survey.Store, o serveOptions, log *slog.L
 	if o.baseURL == "" {
 		o.baseURL = "http://" + ln.Addr().String()
 	}
-	srv := api.New(api.Config{Store: store, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version()})
+	srv := api.New(api.Config{Store: st, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version()})
 	httpSrv := srv.HTTPServer(o.addr)
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	log.Info("serving", "url", o.baseURL, "db", store.Dialect(), "version", version())
+	log.Info("serving", "url", o.baseURL, "db", st.Dialect(), "version", version())
 	fmt.Fprintf(stdout, "Brandlift is listening on %s\n", o.baseURL)
 
 	select {

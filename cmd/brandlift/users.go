@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // Environment of the first-run bootstrap.
@@ -28,7 +29,7 @@ func cmdUsers(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	email := fs.String("email", "", "the user's email, their sign-in name")
 	roleName := fs.String("role", "", "admin, marketer or analyst")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input instead of generating one")
-	db := dbFlag(fs, survey.DefaultDSN)
+	db := dbFlag(fs, store.DefaultDSN)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func cmdUsers(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // bootstrapAdmin creates the first admin from the environment when the
 // database has no users yet, so that a new install can sign in at once.
-func bootstrapAdmin(ctx context.Context, st *survey.Store, log *slog.Logger) error {
+func bootstrapAdmin(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	email, password := os.Getenv(envAdminEmail), os.Getenv(envAdminPassword)
 	if email == "" && password == "" {
 		return nil

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // cmdVerify checks a study against its own raw rows: the running counts
@@ -20,7 +20,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("verify", stderr)
 	studyID := fs.String("study", "", "the study's id")
 	acked := fs.String("acked", "", "a file of acknowledged responses (loadtest --acked): rid, id, status per line")
-	db := dbFlag(fs, survey.DefaultDSN)
+	db := dbFlag(fs, store.DefaultDSN)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

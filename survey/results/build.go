@@ -1,16 +1,18 @@
-package survey
+package results
 
 import (
-	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
+
 	"github.com/brandlift/brandlift/stats"
 )
 
-// ResultsOptions are the report's query options.
-type ResultsOptions struct {
+// Options are the report's query options.
+type Options struct {
 	Confidence     float64 // 0.8, 0.9 or 0.95; 0 means the study's
 	IncludeFlagged bool
 	Segment        string // age, gender, region, device, frequency or any attribute
@@ -24,13 +26,15 @@ const (
 	SegmentFrequency = "frequency"
 )
 
-func (o *ResultsOptions) validate(st *Study) error {
-	v := &ValidationError{}
+// Validate checks the options against the study and fills in defaults:
+// the study's confidence, no weighting, now.
+func (o *Options) Validate(st *survey.Study) error {
+	v := &survey.ValidationError{}
 	if o.Confidence == 0 {
 		o.Confidence = st.Confidence
 	}
-	if !contains(Confidences, o.Confidence) {
-		v.add("confidence", "must be 0.8, 0.9 or 0.95, got %v", o.Confidence)
+	if !slices.Contains(survey.Confidences, o.Confidence) {
+		v.Add("confidence", "must be 0.8, 0.9 or 0.95, got %v", o.Confidence)
 	}
 	switch o.Weighting {
 	case "":
@@ -38,46 +42,49 @@ func (o *ResultsOptions) validate(st *Study) error {
 	case "none":
 	case "rake":
 		if st.Weighting == nil || len(st.Weighting.Attributes) == 0 {
-			v.add("weighting", "the study names no attributes to rake on; set weighting.attributes on the study")
+			v.Add("weighting", "the study names no attributes to rake on; set weighting.attributes on the study")
 		}
 		if !st.HasGroups() && (st.Weighting == nil || len(st.Weighting.Margins) == 0) {
-			v.add("weighting", "an nps study is raked to target margins; set weighting.margins on the study")
+			v.Add("weighting", "an nps study is raked to target margins; set weighting.margins on the study")
 		}
 	default:
-		v.add("weighting", "must be none or rake, got %q", o.Weighting)
+		v.Add("weighting", "must be none or rake, got %q", o.Weighting)
 	}
-	if o.Segment != "" && !attrKeyPattern.MatchString(o.Segment) {
-		v.add("segment", "must be an attribute name such as age, gender, region, device or frequency, got %q", o.Segment)
+	if o.Segment != "" && !survey.IsKey(o.Segment) {
+		v.Add("segment", "must be an attribute name such as age, gender, region, device or frequency, got %q", o.Segment)
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	return v.orNil()
+	return v.Err()
 }
 
-// Results computes the study's report from its running counts: a few
-// aggregate queries, then arithmetic on counts. No response is loaded.
-func (s *Store) Results(ctx context.Context, studyID string, o ResultsOptions) (*Report, error) {
-	st, err := s.Study(ctx, studyID)
-	if err != nil {
-		return nil, err
-	}
-	if err := o.validate(st); err != nil {
-		return nil, err
-	}
-	data, err := s.loadTallies(ctx, st.ID, o.IncludeFlagged)
-	if err != nil {
-		return nil, err
-	}
-	gcs, err := s.groupCounts(ctx, st.ID)
-	if err != nil {
-		return nil, err
-	}
+// Input is what the store gathers for a report: the study, its running
+// counts, and the newest text answers of each text question.
+type Input struct {
+	Study       *survey.Study
+	Tallies     *Tallies
+	GroupCounts []GroupCount
+	// Latest lists, per text question, its newest answers, newest first.
+	Latest map[string][]TextAnswer
+}
+
+// GroupCount is how many responses a group has with one set of quality
+// flags ("" for none).
+type GroupCount struct {
+	Group survey.Group
+	Flags string
+	N     int64
+}
+
+// Build computes the study's report from its running counts: arithmetic
+// on counts, in stats. The options must have been validated.
+func Build(in Input, o Options) (*Report, error) {
+	st, data, gcs := in.Study, in.Tallies, in.GroupCounts
 	r := &Report{StudyID: st.ID, Kind: st.Kind, Confidence: o.Confidence, GeneratedAt: o.Now.UTC(),
 		IncludeFlagged: o.IncludeFlagged, Weighting: o.Weighting, Segment: o.Segment}
 	r.Counts = countsOf(gcs, o.IncludeFlagged)
 	r.Health = health(st, gcs, r.Counts)
-
 	v := &view{data: data}
 	if o.Weighting == "rake" {
 		info, err := rake(st, v)
@@ -90,11 +97,7 @@ func (s *Store) Results(ctx context.Context, studyID string, o ResultsOptions) (
 	ms := b.build()
 	qValues(ms.lifts)
 	r.Metrics = ms.metrics
-	texts, err := s.textMetrics(ctx, st, v)
-	if err != nil {
-		return nil, err
-	}
-	r.Metrics = append(r.Metrics, texts...)
+	r.Metrics = append(r.Metrics, textMetrics(st, v, in.Latest)...)
 	if o.Segment != "" {
 		r.Segments = segmentReports(st, b, o.Segment)
 	}
@@ -107,9 +110,9 @@ func (s *Store) Results(ctx context.Context, studyID string, o ResultsOptions) (
 
 // countsOf sums responses per group; flagged ones count only when included,
 // but the flagged totals are always shown.
-func countsOf(gcs []groupCountRow, includeFlagged bool) Counts {
+func countsOf(gcs []GroupCount, includeFlagged bool) Counts {
 	c := Counts{FlaggedBy: map[string]int64{}}
-	for _, f := range Flags {
+	for _, f := range survey.Flags {
 		c.FlaggedBy[f] = 0
 	}
 	for _, g := range gcs {
@@ -122,10 +125,10 @@ func countsOf(gcs []groupCountRow, includeFlagged bool) Counts {
 				continue
 			}
 		}
-		switch Group(g.Grp) {
-		case GroupExposed:
+		switch g.Group {
+		case survey.GroupExposed:
 			c.Exposed += g.N
-		case GroupControl:
+		case survey.GroupControl:
 			c.Control += g.N
 		default:
 			c.All += g.N
@@ -134,17 +137,17 @@ func countsOf(gcs []groupCountRow, includeFlagged bool) Counts {
 	return c
 }
 
-func health(st *Study, gcs []groupCountRow, c Counts) Health {
+func health(st *survey.Study, gcs []GroupCount, c Counts) Health {
 	h := Health{MinPerGroup: stats.MinResponsesPerGroup}
-	complete := map[Group]int64{}
+	complete := map[survey.Group]int64{}
 	for _, g := range gcs {
 		if g.Flags == "" {
-			complete[Group(g.Grp)] += g.N
+			complete[g.Group] += g.N
 		}
 	}
-	groups := []Group{GroupAll}
+	groups := []survey.Group{survey.GroupAll}
 	if st.HasGroups() {
-		groups = []Group{GroupExposed, GroupControl}
+		groups = []survey.Group{survey.GroupExposed, survey.GroupControl}
 		h.EnoughData = stats.EnoughData(c.Exposed, c.Control)
 	} else {
 		h.EnoughData = c.All >= stats.MinResponsesPerGroup
@@ -157,7 +160,7 @@ func health(st *Study, gcs []groupCountRow, c Counts) Health {
 		}
 		h.Progress = append(h.Progress, p)
 	}
-	if st.HasGroups() && st.Assignment == AssignHoldout && c.Exposed+c.Control > 0 {
+	if st.HasGroups() && st.Assignment == survey.AssignHoldout && c.Exposed+c.Control > 0 {
 		srm := stats.SampleRatioMismatch([]int64{c.Control, c.Exposed}, []float64{st.ControlShare, 1 - st.ControlShare})
 		h.SRM = &srm
 		if srm.Mismatch {
@@ -171,7 +174,7 @@ func health(st *Study, gcs []groupCountRow, c Counts) Health {
 }
 
 // levelOf returns a cell's level of a segment dimension.
-func levelOf(c *cellRow, dim string) string {
+func levelOf(c *survey.Cell, dim string) string {
 	switch dim {
 	case SegmentDevice:
 		return c.Device
@@ -181,14 +184,14 @@ func levelOf(c *cellRow, dim string) string {
 		}
 		return c.FrequencyBucket
 	}
-	if v, ok := c.Attrs.V[dim]; ok {
+	if v, ok := c.Attrs[dim]; ok {
 		return v
 	}
 	return "(none)"
 }
 
 // levels lists a dimension's levels present in the data, sorted.
-func levels(data *tallyData, dim string) []string {
+func levels(data *Tallies, dim string) []string {
 	seen := map[string]bool{}
 	for i := range data.cells {
 		seen[levelOf(&data.cells[i], dim)] = true
@@ -198,5 +201,26 @@ func levels(data *tallyData, dim string) []string {
 		out = append(out, l)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// textMetrics counts the answers to each text question and shows the
+// latest few the store read.
+func textMetrics(st *survey.Study, v *view, latest map[string][]TextAnswer) []any {
+	var out []any
+	for i := range st.Questions {
+		q := &st.Questions[i]
+		if q.Type != survey.TextQuestion {
+			continue
+		}
+		m := &TextMetric{Question: q.Key, Type: "text", Answered: map[survey.Group]int64{}, Latest: latest[q.Key]}
+		if m.Latest == nil {
+			m.Latest = []TextAnswer{}
+		}
+		for _, g := range (&builder{st: st, v: v}).groups() {
+			m.Answered[g] = v.sum(q.Key, g, isSlot(survey.SlotAnswered))
+		}
+		out = append(out, m)
+	}
 	return out
 }

@@ -1,8 +1,10 @@
-package survey
+package results
 
 import (
 	"math"
 	"strconv"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"github.com/brandlift/brandlift/stats"
 )
@@ -30,7 +32,7 @@ type metricSet struct {
 
 // builder computes metrics from one view of the counts.
 type builder struct {
-	st         *Study
+	st         *survey.Study
 	v          *view
 	confidence float64
 	minN       int64 // below this per group, numbers are withheld
@@ -53,9 +55,9 @@ func (b *builder) build() metricSet {
 			for _, opt := range liftOptions(q) {
 				b.choice(&ms, q, opt)
 			}
-		case q.Type == NPSQuestion:
+		case q.Type == survey.NPSQuestion:
 			b.npsMetric(&ms, q)
-		case q.Type == Rating:
+		case q.Type == survey.Rating:
 			b.ratingMetric(&ms, q)
 		}
 	}
@@ -66,8 +68,8 @@ func (b *builder) build() metricSet {
 // positive options together for single choice (""), each non-exclusive
 // option for multi choice (aided awareness of the brand and of each
 // competitor).
-func liftOptions(q *Question) []string {
-	if q.Type == SingleChoice {
+func liftOptions(q *survey.Question) []string {
+	if q.Type == survey.SingleChoice {
 		return []string{""}
 	}
 	var out []string
@@ -79,7 +81,7 @@ func liftOptions(q *Question) []string {
 	return out
 }
 
-func positiveSlots(q *Question, option string) func(string) bool {
+func positiveSlots(q *survey.Question, option string) func(string) bool {
 	if option != "" {
 		return isSlot(option)
 	}
@@ -92,20 +94,20 @@ func positiveSlots(q *Question, option string) func(string) bool {
 	return isSlot(keys...)
 }
 
-func (b *builder) groups() []Group {
+func (b *builder) groups() []survey.Group {
 	if b.st.HasGroups() {
-		return []Group{GroupExposed, GroupControl}
+		return []survey.Group{survey.GroupExposed, survey.GroupControl}
 	}
-	return []Group{GroupAll}
+	return []survey.Group{survey.GroupAll}
 }
 
 // answered is the number of a group's respondents who answered a question.
-func (b *builder) answered(question string, g Group) int64 {
-	return b.v.sum(question, g, isSlot(SlotAnswered))
+func (b *builder) answered(question string, g survey.Group) int64 {
+	return b.v.sum(question, g, isSlot(survey.SlotAnswered))
 }
 
-func (b *builder) withhold(ms *metricSet, q *Question, option, typ string) bool {
-	n := map[Group]int64{}
+func (b *builder) withhold(ms *metricSet, q *survey.Question, option, typ string) bool {
+	n := map[survey.Group]int64{}
 	short := false
 	for _, g := range b.groups() {
 		n[g] = b.answered(q.Key, g)
@@ -121,7 +123,7 @@ func (b *builder) withhold(ms *metricSet, q *Question, option, typ string) bool 
 }
 
 // proportion is a group's (possibly weighted) share of matching answers.
-func (b *builder) proportion(q *Question, g Group, slots func(string) bool) (stats.Count, stats.WeightedProportion) {
+func (b *builder) proportion(q *survey.Question, g survey.Group, slots func(string) bool) (stats.Count, stats.WeightedProportion) {
 	if b.v.weight == nil {
 		return stats.Count{Positive: b.v.sum(q.Key, g, slots), N: b.answered(q.Key, g)}, stats.WeightedProportion{}
 	}
@@ -130,14 +132,14 @@ func (b *builder) proportion(q *Question, g Group, slots func(string) bool) (sta
 	return stats.Count{Positive: wp.Positive, N: wp.N}, wp
 }
 
-func (b *builder) choice(ms *metricSet, q *Question, option string) {
+func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 	key := measureKey(q.Key, option)
 	slots := positiveSlots(q, option)
 	if !b.st.HasGroups() {
 		if b.withhold(ms, q, option, "rate") {
 			return
 		}
-		c, _ := b.proportion(q, GroupAll, slots)
+		c, _ := b.proportion(q, survey.GroupAll, slots)
 		p := stats.OneProportion(c, b.confidence)
 		ms.metrics = append(ms.metrics, &RateMetric{Question: q.Key, Option: option, Type: "rate", Metric: q.Metric,
 			All: GroupRate{N: c.N, Positive: c.Positive, Rate: p.Rate, CI: p.CI}})
@@ -147,8 +149,8 @@ func (b *builder) choice(ms *metricSet, q *Question, option string) {
 	if b.withhold(ms, q, option, "lift") {
 		return
 	}
-	ce, we := b.proportion(q, GroupExposed, slots)
-	cc, wc := b.proportion(q, GroupControl, slots)
+	ce, we := b.proportion(q, survey.GroupExposed, slots)
+	cc, wc := b.proportion(q, survey.GroupControl, slots)
 	var l stats.Lift
 	if b.v.weight == nil {
 		l = stats.CompareProportions(ce, cc, b.confidence)
@@ -212,7 +214,7 @@ func effectiveCount(rate, neff float64) stats.Count {
 	return stats.Count{N: n, Positive: min(n, int64(math.Round(rate*neff)))}
 }
 
-func (b *builder) npsCounts(q *Question, g Group) ([11]int64, int64) {
+func (b *builder) npsCounts(q *survey.Question, g survey.Group) ([11]int64, int64) {
 	raw, _ := b.v.slotCounts(q.Key, g)
 	var counts [11]int64
 	for score := 0; score <= 10; score++ {
@@ -225,12 +227,12 @@ func (b *builder) npsCounts(q *Question, g Group) ([11]int64, int64) {
 	return counts, n
 }
 
-func (b *builder) npsMetric(ms *metricSet, q *Question) {
+func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 	if b.withhold(ms, q, "", "nps") {
 		return
 	}
 	m := &NPSMetric{Question: q.Key, Type: "nps"}
-	summary := map[Group]stats.NPS{}
+	summary := map[survey.Group]stats.NPS{}
 	for _, g := range b.groups() {
 		counts, _ := b.npsCounts(q, g)
 		s := stats.NPSFromCounts(counts, b.confidence)
@@ -238,17 +240,17 @@ func (b *builder) npsMetric(ms *metricSet, q *Question) {
 		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &NPSGroup{N: s.N, NPS: s.NPS, CI: s.CI,
 			Promoters: s.Promoters, Passives: s.Passives, Detractors: s.Detractors}
 	}
-	main := summary[GroupAll]
+	main := summary[survey.GroupAll]
 	if b.st.HasGroups() {
-		main = summary[GroupExposed]
-		c := stats.CompareNPS(summary[GroupExposed], summary[GroupControl], b.confidence)
+		main = summary[survey.GroupExposed]
+		c := stats.CompareNPS(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
 		m.Diff, m.DiffCI, m.PValue = ptr(c.Diff), ptr(c.DiffCI), ptr(c.PValue)
 	}
 	ms.metrics = append(ms.metrics, m)
 	ms.measures[q.Key] = &measure{key: q.Key, nps: &main}
 }
 
-func (b *builder) ratingSummary(q *Question, g Group) (stats.Rating, []int64) {
+func (b *builder) ratingSummary(q *survey.Question, g survey.Group) (stats.Rating, []int64) {
 	raw, _ := b.v.slotCounts(q.Key, g)
 	levels := make([]int64, q.Scale)
 	var n int64
@@ -263,22 +265,22 @@ func (b *builder) ratingSummary(q *Question, g Group) (stats.Rating, []int64) {
 	return stats.RatingSummary(n, sum, sumSq, levels, b.confidence), levels
 }
 
-func (b *builder) ratingMetric(ms *metricSet, q *Question) {
+func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 	if b.withhold(ms, q, "", "rating") {
 		return
 	}
 	m := &RatingMetric{Question: q.Key, Type: "rating", Scale: q.Scale}
-	summary := map[Group]stats.Rating{}
+	summary := map[survey.Group]stats.Rating{}
 	for _, g := range b.groups() {
 		r, levels := b.ratingSummary(q, g)
 		summary[g] = r
 		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &RatingGroup{N: r.N, Mean: r.Mean, MeanCI: r.MeanCI, SD: r.SD,
 			Top2Box: r.Top2Box, Top2BoxCI: r.Top2BoxCI, Levels: levels}
 	}
-	main := summary[GroupAll]
+	main := summary[survey.GroupAll]
 	if b.st.HasGroups() {
-		main = summary[GroupExposed]
-		c := stats.CompareRatings(summary[GroupExposed], summary[GroupControl], b.confidence)
+		main = summary[survey.GroupExposed]
+		c := stats.CompareRatings(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
 		m.MeanDiff, m.MeanDiffCI, m.PValue = ptr(c.MeanDiff), ptr(c.MeanDiffCI), ptr(c.PValue)
 	}
 	ms.metrics = append(ms.metrics, m)
@@ -302,11 +304,11 @@ func qValues(lifts []*LiftMetric) {
 func ptr[T any](v T) *T { return &v }
 
 // byGroup picks the field of a metric that holds group g.
-func byGroup[T any](g Group, exposed, control, all *T) *T {
+func byGroup[T any](g survey.Group, exposed, control, all *T) *T {
 	switch g {
-	case GroupExposed:
+	case survey.GroupExposed:
 		return exposed
-	case GroupControl:
+	case survey.GroupControl:
 		return control
 	}
 	return all

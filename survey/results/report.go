@@ -1,7 +1,9 @@
-package survey
+package results
 
 import (
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"github.com/brandlift/brandlift/stats"
 )
@@ -9,14 +11,14 @@ import (
 // Report is the results of a study (API-CONTRACT.md, "Results report").
 // Rates and lifts are fractions; NPS is in points from -100 to 100.
 type Report struct {
-	StudyID        string    `json:"study_id"`
-	Kind           Kind      `json:"kind"`
-	Confidence     float64   `json:"confidence"`
-	GeneratedAt    time.Time `json:"generated_at"`
-	IncludeFlagged bool      `json:"include_flagged"`
-	Weighting      string    `json:"weighting"`
-	Counts         Counts    `json:"counts"`
-	Health         Health    `json:"health"`
+	StudyID        string      `json:"study_id"`
+	Kind           survey.Kind `json:"kind"`
+	Confidence     float64     `json:"confidence"`
+	GeneratedAt    time.Time   `json:"generated_at"`
+	IncludeFlagged bool        `json:"include_flagged"`
+	Weighting      string      `json:"weighting"`
+	Counts         Counts      `json:"counts"`
+	Health         Health      `json:"health"`
 	// Metrics holds one entry per reported measure: *LiftMetric,
 	// *RateMetric (nps studies), *NPSMetric, *RatingMetric, *TextMetric or
 	// *WithheldMetric ("not enough data").
@@ -61,11 +63,11 @@ type Health struct {
 
 // Progress is one group's way to its target.
 type Progress struct {
-	Group    Group   `json:"group"`
-	Complete int64   `json:"complete"` // unflagged completes
-	Target   int64   `json:"target,omitempty"`
-	Share    float64 `json:"share,omitempty"` // complete / target
-	Full     bool    `json:"full"`
+	Group    survey.Group `json:"group"`
+	Complete int64        `json:"complete"` // unflagged completes
+	Target   int64        `json:"target,omitempty"`
+	Share    float64      `json:"share,omitempty"` // complete / target
+	Full     bool         `json:"full"`
 }
 
 // GroupRate is one group's share of positive answers.
@@ -80,12 +82,12 @@ type GroupRate struct {
 // LiftMetric is the exposed-vs-control comparison of a choice question
 // (for multi-choice questions, of one option).
 type LiftMetric struct {
-	Question string    `json:"question"`
-	Option   string    `json:"option,omitempty"`
-	Type     string    `json:"type"` // "lift"
-	Metric   Metric    `json:"metric"`
-	Control  GroupRate `json:"control"`
-	Exposed  GroupRate `json:"exposed"`
+	Question string        `json:"question"`
+	Option   string        `json:"option,omitempty"`
+	Type     string        `json:"type"` // "lift"
+	Metric   survey.Metric `json:"metric"`
+	Control  GroupRate     `json:"control"`
+	Exposed  GroupRate     `json:"exposed"`
 
 	AbsLift        float64         `json:"abs_lift"`
 	AbsLiftCI      stats.Interval  `json:"abs_lift_ci"`
@@ -117,11 +119,11 @@ type LiftMetric struct {
 
 // RateMetric is a choice question's share in a one-population (nps) study.
 type RateMetric struct {
-	Question string    `json:"question"`
-	Option   string    `json:"option,omitempty"`
-	Type     string    `json:"type"` // "rate"
-	Metric   Metric    `json:"metric"`
-	All      GroupRate `json:"all"`
+	Question string        `json:"question"`
+	Option   string        `json:"option,omitempty"`
+	Type     string        `json:"type"` // "rate"
+	Metric   survey.Metric `json:"metric"`
+	All      GroupRate     `json:"all"`
 }
 
 // NPSGroup is one group's NPS with its breakdown.
@@ -172,30 +174,30 @@ type RatingMetric struct {
 
 // TextMetric is a text question: how many answered, and the latest answers.
 type TextMetric struct {
-	Question string          `json:"question"`
-	Type     string          `json:"type"` // "text"
-	Answered map[Group]int64 `json:"answered"`
-	Latest   []TextAnswer    `json:"latest"`
+	Question string                 `json:"question"`
+	Type     string                 `json:"type"` // "text"
+	Answered map[survey.Group]int64 `json:"answered"`
+	Latest   []TextAnswer           `json:"latest"`
 }
 
 // TextAnswer is one text answer, verbatim: clients must escape it when
 // they render it (the dashboard does).
 type TextAnswer struct {
-	ResponseID  string    `json:"response_id"`
-	Group       Group     `json:"group"`
-	Text        string    `json:"text"`
-	CompletedAt time.Time `json:"completed_at"`
+	ResponseID  string       `json:"response_id"`
+	Group       survey.Group `json:"group"`
+	Text        string       `json:"text"`
+	CompletedAt time.Time    `json:"completed_at"`
 }
 
 // WithheldMetric stands in for a metric whose groups are too small to
 // report: the counts are shown, the numbers are not.
 type WithheldMetric struct {
-	Question string          `json:"question"`
-	Option   string          `json:"option,omitempty"`
-	Type     string          `json:"type"`
-	Status   string          `json:"status"` // "not_enough_data"
-	N        map[Group]int64 `json:"n"`
-	Needed   int64           `json:"min_per_group"`
+	Question string                 `json:"question"`
+	Option   string                 `json:"option,omitempty"`
+	Type     string                 `json:"type"`
+	Status   string                 `json:"status"` // "not_enough_data"
+	N        map[survey.Group]int64 `json:"n"`
+	Needed   int64                  `json:"min_per_group"`
 }
 
 // WeightInfo describes the raking behind a weighted report.
@@ -206,10 +208,10 @@ type WeightInfo struct {
 	Converged  bool     `json:"converged"`
 	Iterations int      `json:"iterations"`
 	// EffectiveN is Kish's effective sample size per weighted group.
-	EffectiveN map[Group]float64 `json:"effective_n"`
-	MaxWeight  float64           `json:"max_weight"`
-	Trimmed    int               `json:"trimmed"`
-	Notes      string            `json:"notes,omitempty"`
+	EffectiveN map[survey.Group]float64 `json:"effective_n"`
+	MaxWeight  float64                  `json:"max_weight"`
+	Trimmed    int                      `json:"trimmed"`
+	Notes      string                   `json:"notes,omitempty"`
 }
 
 // SegmentReport is the report's metrics within one level of a segment.
@@ -240,7 +242,7 @@ type FrequencyPoint struct {
 
 // TargetReport is a SMART KPI target with its status.
 type TargetReport struct {
-	Target
+	survey.Target
 	Estimate  *float64        `json:"estimate"`
 	CI        *stats.Interval `json:"ci"`
 	ProbAbove *float64        `json:"prob_above"`

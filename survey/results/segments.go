@@ -1,14 +1,15 @@
-package survey
+package results
 
 import (
 	"github.com/brandlift/brandlift/stats"
+	"github.com/brandlift/brandlift/survey"
 )
 
 // segmentReports computes the metrics within each level of a segment
 // dimension, with q-values across the levels of each metric. Frequency is
 // special: control saw no ads, so each frequency level of the exposed group
 // is compared with the whole control group.
-func segmentReports(st *Study, base *builder, dim string) []SegmentReport {
+func segmentReports(st *survey.Study, base *builder, dim string) []SegmentReport {
 	data := base.v.data
 	var out []SegmentReport
 	byMetric := map[string][]*LiftMetric{}
@@ -17,8 +18,8 @@ func segmentReports(st *Study, base *builder, dim string) []SegmentReport {
 			continue // control's own level: it is the comparison for every other
 		}
 		level := level
-		v := &view{data: data, weight: base.v.weight, include: func(cell int, g Group) bool {
-			if dim == SegmentFrequency && g == GroupControl {
+		v := &view{data: data, weight: base.v.weight, include: func(cell int, g survey.Group) bool {
+			if dim == SegmentFrequency && g == survey.GroupControl {
 				return true
 			}
 			return levelOf(&data.cells[cell], dim) == level
@@ -40,9 +41,9 @@ func segmentReports(st *Study, base *builder, dim string) []SegmentReport {
 // segmentCounts counts the responses a segment view includes.
 func segmentCounts(v *view) GroupCounts {
 	return GroupCounts{
-		Exposed: v.sum("", GroupExposed, isSlot("")),
-		Control: v.sum("", GroupControl, isSlot("")),
-		All:     v.sum("", GroupAll, isSlot("")),
+		Exposed: v.sum("", survey.GroupExposed, isSlot("")),
+		Control: v.sum("", survey.GroupControl, isSlot("")),
+		All:     v.sum("", survey.GroupAll, isSlot("")),
 	}
 }
 
@@ -52,7 +53,7 @@ var frequencyBuckets = []string{"1", "2", "3-4", "5+"}
 // frequencyCurves computes the lift of each lift metric by exposure
 // frequency, against the whole control group. It is empty when no
 // respondent has a recorded frequency.
-func frequencyCurves(st *Study, base *builder) []FrequencyCurve {
+func frequencyCurves(st *survey.Study, base *builder) []FrequencyCurve {
 	data := base.v.data
 	has := false
 	for i := range data.cells {
@@ -71,15 +72,15 @@ func frequencyCurves(st *Study, base *builder) []FrequencyCurve {
 		}
 		for _, opt := range liftOptions(q) {
 			slots := positiveSlots(q, opt)
-			control := stats.Count{Positive: base.v.sum(q.Key, GroupControl, slots), N: base.answered(q.Key, GroupControl)}
+			control := stats.Count{Positive: base.v.sum(q.Key, survey.GroupControl, slots), N: base.answered(q.Key, survey.GroupControl)}
 			cp := stats.OneProportion(control, base.confidence)
 			fc := FrequencyCurve{Question: q.Key, Option: opt, Control: groupRate(control, cp)}
 			for _, bucket := range frequencyBuckets {
-				in := func(cell int, g Group) bool {
-					return g == GroupExposed && data.cells[cell].FrequencyBucket == bucket
+				in := func(cell int, g survey.Group) bool {
+					return g == survey.GroupExposed && data.cells[cell].FrequencyBucket == bucket
 				}
 				v := &view{data: data, include: in}
-				c := stats.Count{Positive: v.sum(q.Key, GroupExposed, slots), N: v.sum(q.Key, GroupExposed, isSlot(SlotAnswered))}
+				c := stats.Count{Positive: v.sum(q.Key, survey.GroupExposed, slots), N: v.sum(q.Key, survey.GroupExposed, isSlot(survey.SlotAnswered))}
 				l := stats.CompareProportions(c, control, base.confidence)
 				fc.Buckets = append(fc.Buckets, FrequencyPoint{Bucket: bucket, N: c.N, Rate: l.Exposed.Rate,
 					AbsLift: l.AbsLift, AbsLiftCI: l.AbsLiftCI, PValue: l.PValue,

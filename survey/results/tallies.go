@@ -1,81 +1,50 @@
-package survey
+package results
 
-import (
-	"context"
-	"fmt"
-)
+import "github.com/brandlift/brandlift/survey"
 
-// tallyData is a study's running counts, aggregated in SQL by cell, group,
+// Tallies are a study's running counts, aggregated in SQL by cell, group,
 // question and slot: the sufficient statistics of every number in the
 // report. Its size grows with the number of distinct cells, never with the
 // number of responses.
-type tallyData struct {
-	cells []cellRow
+type Tallies struct {
+	cells []survey.Cell
 	// byQuestion lists the counts of each question key ("" for responses).
 	byQuestion map[string][]tallyEntry
 }
 
 type tallyEntry struct {
 	cell int // index into cells
-	grp  Group
+	grp  survey.Group
 	slot string
 	n    int64
 }
 
-// loadTallies reads the study's counts in two queries.
-func (s *Store) loadTallies(ctx context.Context, studyID string, includeFlagged bool) (*tallyData, error) {
-	db := s.db.WithContext(ctx)
-	var cells []cellRow
-	if err := db.Where("study_id = ?", studyID).Order("id").Find(&cells).Error; err != nil {
-		return nil, fmt.Errorf("store: unable to read cells: %w", err)
-	}
-	index := make(map[string]int, len(cells))
-	for i, c := range cells {
-		index[c.ID] = i
-	}
-	q := db.Model(&tallyRow{}).Select("cell_id, grp, question_key, slot, SUM(n) AS n").Where("study_id = ?", studyID)
-	if !includeFlagged {
-		q = q.Where("flagged = ?", false)
-	}
-	rows, err := q.Group("cell_id, grp, question_key, slot").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read tallies: %w", err)
-	}
-	defer rows.Close()
-	d := &tallyData{cells: cells, byQuestion: map[string][]tallyEntry{}}
-	for rows.Next() {
-		var cellID, grp, question, slot string
-		var n int64
-		if err := rows.Scan(&cellID, &grp, &question, &slot, &n); err != nil {
-			return nil, fmt.Errorf("store: unable to scan tallies: %w", err)
-		}
-		i, ok := index[cellID]
-		if !ok || n == 0 {
-			continue
-		}
-		d.byQuestion[question] = append(d.byQuestion[question], tallyEntry{cell: i, grp: Group(grp), slot: slot, n: n})
-	}
-	return d, rows.Err()
+// NewTallies starts the counts of a study whose cells are cells (for the
+// trend, one cell per day, its ID the day).
+func NewTallies(cells []survey.Cell) *Tallies {
+	return &Tallies{cells: cells, byQuestion: map[string][]tallyEntry{}}
 }
 
-// groupCounts reads responses per group and flag set.
-func (s *Store) groupCounts(ctx context.Context, studyID string) ([]groupCountRow, error) {
-	var rows []groupCountRow
-	err := s.db.WithContext(ctx).Where("study_id = ? AND n > 0", studyID).Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read group counts: %w", err)
+// Add counts n responses of cell (an index into the cells) and group in a
+// question's slot. The question "" with slot "" counts responses.
+func (t *Tallies) Add(cell int, g survey.Group, question, slot string, n int64) {
+	if n == 0 {
+		return
 	}
-	return rows, nil
+	t.byQuestion[question] = append(t.byQuestion[question], tallyEntry{cell: cell, grp: g, slot: slot, n: n})
 }
+
+// Cells lists the counted cells, in the order Add indexes them.
+func (t *Tallies) Cells() []survey.Cell { return t.cells }
 
 // view is a selection of cells with optional weights: the whole study, one
 // segment level, or the weighted study.
 type view struct {
-	data *tallyData
+	data *Tallies
 	// include reports whether a cell counts for a group; nil includes all.
-	include func(cell int, g Group) bool
+	include func(cell int, g survey.Group) bool
 	// weight is the weight of each respondent in a cell and group; nil is 1.
-	weight func(cell int, g Group) float64
+	weight func(cell int, g survey.Group) float64
 }
 
 func (v *view) counts(e tallyEntry) bool {
@@ -83,7 +52,7 @@ func (v *view) counts(e tallyEntry) bool {
 }
 
 // sum counts the entries of a question, group and slot set.
-func (v *view) sum(question string, g Group, slots func(string) bool) int64 {
+func (v *view) sum(question string, g survey.Group, slots func(string) bool) int64 {
 	var n int64
 	for _, e := range v.data.byQuestion[question] {
 		if e.grp == g && slots(e.slot) && v.counts(e) {
@@ -95,13 +64,13 @@ func (v *view) sum(question string, g Group, slots func(string) bool) int64 {
 
 // perCell returns, for one group, each included cell's count of answered
 // and of matching slots, with its weight: the input of weighted estimates.
-func (v *view) perCell(question string, g Group, slots func(string) bool) (counts, hits []int64, weights []float64) {
+func (v *view) perCell(question string, g survey.Group, slots func(string) bool) (counts, hits []int64, weights []float64) {
 	idx := map[int]int{}
 	for _, e := range v.data.byQuestion[question] {
 		if e.grp != g || !v.counts(e) {
 			continue
 		}
-		answered, hit := e.slot == SlotAnswered, slots(e.slot)
+		answered, hit := e.slot == survey.SlotAnswered, slots(e.slot)
 		if !answered && !hit {
 			continue
 		}
@@ -130,7 +99,7 @@ func (v *view) perCell(question string, g Group, slots func(string) bool) (count
 // group, scaled so that the total equals the group's effective sample size
 // (Kish): weighted shares with an honest n. Unweighted views return the
 // plain counts.
-func (v *view) slotCounts(question string, g Group) (map[string]float64, int64) {
+func (v *view) slotCounts(question string, g survey.Group) (map[string]float64, int64) {
 	raw := map[string]float64{}
 	var answered int64
 	var wsum, w2sum float64
@@ -142,7 +111,7 @@ func (v *view) slotCounts(question string, g Group) (map[string]float64, int64) 
 		if v.weight != nil {
 			w = v.weight(e.cell, g)
 		}
-		if e.slot == SlotAnswered {
+		if e.slot == survey.SlotAnswered {
 			answered += e.n
 			wsum += w * float64(e.n)
 			w2sum += w * w * float64(e.n)

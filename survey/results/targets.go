@@ -1,7 +1,9 @@
-package survey
+package results
 
 import (
 	"math"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"github.com/brandlift/brandlift/stats"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -17,7 +19,7 @@ const (
 )
 
 // targetReports checks each SMART KPI target against the report's numbers.
-func targetReports(st *Study, ms metricSet, o ResultsOptions) []TargetReport {
+func targetReports(st *survey.Study, ms metricSet, o Options) []TargetReport {
 	var out []TargetReport
 	z := distuv.UnitNormal.Quantile(1 - (1-o.Confidence)/2)
 	for _, t := range st.Targets {
@@ -47,13 +49,13 @@ func targetReports(st *Study, ms metricSet, o ResultsOptions) []TargetReport {
 
 // targetEstimate finds a target's estimate, standard error and interval.
 // ok is false when the metric is withheld or undefined.
-func targetEstimate(st *Study, ms metricSet, t Target, z float64) (est, se float64, ci stats.Interval, ok bool) {
+func targetEstimate(st *survey.Study, ms metricSet, t survey.Target, z float64) (est, se float64, ci stats.Interval, ok bool) {
 	q := st.Question(t.Question)
 	if q == nil {
 		return 0, 0, ci, false
 	}
 	option := t.Option
-	if option == "" && q.Type == MultiChoice {
+	if option == "" && q.Type == survey.MultiChoice {
 		for _, o := range q.Options {
 			if o.Positive {
 				option = o.Key

@@ -1,10 +1,12 @@
-package survey
+package results
 
 import (
-	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 )
 
 // Trend intervals.
@@ -29,22 +31,15 @@ type TrendPeriod struct {
 	end        time.Time   // exclusive
 }
 
-// ResultsTrend computes the trend from the daily running counts.
-func (s *Store) ResultsTrend(ctx context.Context, studyID, interval string, o ResultsOptions) (*Trend, error) {
-	st, err := s.Study(ctx, studyID)
-	if err != nil {
-		return nil, err
-	}
-	o.Weighting, o.Segment = "", ""
-	if err := o.validate(st); err != nil {
-		return nil, err
-	}
-	if !contains(TrendIntervals, interval) {
-		return nil, &ValidationError{Errors: []FieldError{{Field: "interval", Message: fmt.Sprintf("must be day, week or month, got %q", interval)}}}
-	}
-	data, err := s.loadDaily(ctx, st.ID, o.IncludeFlagged)
-	if err != nil {
-		return nil, err
+// ValidInterval reports whether interval is one of TrendIntervals.
+func ValidInterval(interval string) bool { return slices.Contains(TrendIntervals, interval) }
+
+// BuildTrend computes the trend from daily running counts: data's cells are
+// days (their ID is the day, YYYY-MM-DD). The options must have been
+// validated; weighting and segments do not apply.
+func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*Trend, error) {
+	if !ValidInterval(interval) {
+		return nil, &survey.ValidationError{Errors: []survey.FieldError{{Field: "interval", Message: fmt.Sprintf("must be day, week or month, got %q", interval)}}}
 	}
 	t := &Trend{StudyID: st.ID, Interval: interval, Confidence: o.Confidence}
 	dayOf := make([]time.Time, len(data.cells))
@@ -53,7 +48,7 @@ func (s *Store) ResultsTrend(ctx context.Context, studyID, interval string, o Re
 	for i, c := range data.cells {
 		day, err := time.Parse("2006-01-02", c.ID)
 		if err != nil {
-			return nil, fmt.Errorf("store: bad day %q in daily tallies", c.ID)
+			return nil, fmt.Errorf("results: bad day %q in daily tallies", c.ID)
 		}
 		dayOf[i] = day
 		name, start, end := period(day, interval)
@@ -68,8 +63,8 @@ func (s *Store) ResultsTrend(ctx context.Context, studyID, interval string, o Re
 	sort.Slice(t.Periods, func(i, j int) bool { return t.Periods[i].Start < t.Periods[j].Start })
 	for i := range t.Periods {
 		p := &t.Periods[i]
-		alone := &view{data: data, include: func(cell int, _ Group) bool { return periodOf[cell] == p.Period }}
-		upTo := &view{data: data, include: func(cell int, _ Group) bool { return dayOf[cell].Before(p.end) }}
+		alone := &view{data: data, include: func(cell int, _ survey.Group) bool { return periodOf[cell] == p.Period }}
+		upTo := &view{data: data, include: func(cell int, _ survey.Group) bool { return dayOf[cell].Before(p.end) }}
 		p.Counts = segmentCounts(alone)
 		p.Metrics = (&builder{st: st, v: alone, confidence: o.Confidence, minN: 1}).build().metrics
 		p.Cumulative = (&builder{st: st, v: upTo, confidence: o.Confidence, minN: 1}).build().metrics
@@ -93,37 +88,4 @@ func period(day time.Time, interval string) (string, time.Time, time.Time) {
 		return start.Format("2006-01"), start, start.AddDate(0, 1, 0)
 	}
 	return day.Format("2006-01-02"), day, day.AddDate(0, 0, 1)
-}
-
-// loadDaily reads the daily counts as tally data whose cells are days.
-func (s *Store) loadDaily(ctx context.Context, studyID string, includeFlagged bool) (*tallyData, error) {
-	q := s.db.WithContext(ctx).Model(&dailyTallyRow{}).Select("day, grp, question_key, slot, SUM(n) AS n").
-		Where("study_id = ?", studyID)
-	if !includeFlagged {
-		q = q.Where("flagged = ?", false)
-	}
-	rows, err := q.Group("day, grp, question_key, slot").Order("day").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read daily tallies: %w", err)
-	}
-	defer rows.Close()
-	d := &tallyData{byQuestion: map[string][]tallyEntry{}}
-	index := map[string]int{}
-	for rows.Next() {
-		var day, grp, question, slot string
-		var n int64
-		if err := rows.Scan(&day, &grp, &question, &slot, &n); err != nil {
-			return nil, fmt.Errorf("store: unable to scan daily tallies: %w", err)
-		}
-		i, ok := index[day]
-		if !ok {
-			i = len(d.cells)
-			index[day] = i
-			d.cells = append(d.cells, cellRow{ID: day})
-		}
-		if n != 0 {
-			d.byQuestion[question] = append(d.byQuestion[question], tallyEntry{cell: i, grp: Group(grp), slot: slot, n: n})
-		}
-	}
-	return d, rows.Err()
 }

@@ -1,9 +1,12 @@
-package survey
+package results
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"github.com/brandlift/brandlift/stats"
 )
@@ -12,10 +15,10 @@ import (
 // on the study's weighting attributes, or both groups (or the one nps
 // population) to the target margins stored on the study. It sets v.weight
 // and describes the result.
-func rake(st *Study, v *view) (*WeightInfo, error) {
+func rake(st *survey.Study, v *view) (*WeightInfo, error) {
 	w := st.Weighting
 	dims := w.Attributes
-	info := &WeightInfo{Method: "rake", Attributes: dims, Target: "exposed", Converged: true, EffectiveN: map[Group]float64{}}
+	info := &WeightInfo{Method: "rake", Attributes: dims, Target: "exposed", Converged: true, EffectiveN: map[survey.Group]float64{}}
 	useMargins := len(w.Margins) == len(dims)
 	if useMargins {
 		info.Target = "margins"
@@ -78,14 +81,14 @@ func rake(st *Study, v *view) (*WeightInfo, error) {
 			targets[d][i] /= total
 		}
 	}
-	raked := []Group{GroupControl}
+	raked := []survey.Group{survey.GroupControl}
 	switch {
 	case !st.HasGroups():
-		raked = []Group{GroupAll}
+		raked = []survey.Group{survey.GroupAll}
 	case useMargins:
-		raked = []Group{GroupExposed, GroupControl}
+		raked = []survey.Group{survey.GroupExposed, survey.GroupControl}
 	}
-	weights := map[Group]map[int]float64{}
+	weights := map[survey.Group]map[int]float64{}
 	for _, g := range raked {
 		cells, members := rakingCells(responses, g, cellLevels)
 		if len(cells) == 0 {
@@ -108,9 +111,9 @@ func rake(st *Study, v *view) (*WeightInfo, error) {
 		}
 	}
 	if !useMargins && st.HasGroups() {
-		info.EffectiveN[GroupExposed] = float64(v.sum("", GroupExposed, isSlot("")))
+		info.EffectiveN[survey.GroupExposed] = float64(v.sum("", survey.GroupExposed, isSlot("")))
 	}
-	v.weight = func(cell int, g Group) float64 {
+	v.weight = func(cell int, g survey.Group) float64 {
 		if ws, ok := weights[g]; ok {
 			return ws[cell] // 0 for cells outside the margins: left out
 		}
@@ -131,7 +134,7 @@ func exposedMargins(responses []tallyEntry, levelIndex []map[string]int, cellLev
 	}
 	var total float64
 	for _, e := range responses {
-		if e.grp != GroupExposed {
+		if e.grp != survey.GroupExposed {
 			continue
 		}
 		lv, ok := cellLevels(e.cell)
@@ -164,7 +167,7 @@ func dropUnmatched(targets [][]float64, responses []tallyEntry, dims []string, l
 		have[d] = make([]bool, len(targets[d]))
 	}
 	for _, e := range responses {
-		if e.grp != GroupControl {
+		if e.grp != survey.GroupControl {
 			continue
 		}
 		if lv, ok := cellLevels(e.cell); ok {
@@ -205,7 +208,7 @@ func levelName(index map[string]int, i int) string {
 // rakingCells groups a group's cells by their levels on the weighting
 // dimensions: raking sees one cell per combination, with the DB cells that
 // fall in it.
-func rakingCells(responses []tallyEntry, g Group, cellLevels func(int) ([]int, bool)) ([]stats.Cell, [][]int) {
+func rakingCells(responses []tallyEntry, g survey.Group, cellLevels func(int) ([]int, bool)) ([]stats.Cell, [][]int) {
 	index := map[string]int{}
 	var cells []stats.Cell
 	var members [][]int
@@ -231,10 +234,10 @@ func rakingCells(responses []tallyEntry, g Group, cellLevels func(int) ([]int, b
 	return cells, members
 }
 
-func outsideMargins(responses []tallyEntry, raked []Group, cellLevels func(int) ([]int, bool)) int64 {
+func outsideMargins(responses []tallyEntry, raked []survey.Group, cellLevels func(int) ([]int, bool)) int64 {
 	var n int64
 	for _, e := range responses {
-		if !contains(raked, e.grp) {
+		if !slices.Contains(raked, e.grp) {
 			continue
 		}
 		if _, ok := cellLevels(e.cell); !ok {
@@ -242,4 +245,25 @@ func outsideMargins(responses []tallyEntry, raked []Group, cellLevels func(int) 
 		}
 	}
 	return n
+}
+
+// CellWeights rakes as the report does and returns each cell's weight per
+// group, by cell id: the weight column of a weighted export.
+func CellWeights(st *survey.Study, data *Tallies) (map[string]map[survey.Group]float64, error) {
+	o := Options{Weighting: "rake"}
+	if err := o.Validate(st); err != nil {
+		return nil, err
+	}
+	v := &view{data: data}
+	if _, err := rake(st, v); err != nil {
+		return nil, err
+	}
+	out := map[string]map[survey.Group]float64{}
+	for i, c := range data.cells {
+		out[c.ID] = map[survey.Group]float64{}
+		for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
+			out[c.ID][g] = v.weight(i, g)
+		}
+	}
+	return out, nil
 }

@@ -1,24 +1,12 @@
-package survey
+package store
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 )
-
-// AuditEvent records who did what to which study.
-type AuditEvent struct {
-	ID      string         `json:"id"`
-	At      time.Time      `json:"at"`
-	Actor   string         `json:"actor"`
-	Action  string         `json:"action"`
-	StudyID string         `json:"study_id,omitempty"`
-	Detail  map[string]any `json:"detail,omitempty"`
-}
-
-// SystemActor is the actor of what the server does on its own, such as
-// closing a study whose groups are full.
-const SystemActor = "system"
 
 type auditRow struct {
 	ID      string `gorm:"primaryKey"`
@@ -36,7 +24,7 @@ func (s *Store) Audit(ctx context.Context, actor, action, studyID string, detail
 	if detail == nil {
 		detail = map[string]any{}
 	}
-	row := auditRow{ID: NewID(), At: time.Now().UTC(), Actor: actor, Action: action, StudyID: studyID,
+	row := auditRow{ID: survey.NewID(), At: time.Now().UTC(), Actor: actor, Action: action, StudyID: studyID,
 		Detail: jsonColumn[map[string]any]{detail}}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("store: unable to write audit event: %w", err)
@@ -44,15 +32,8 @@ func (s *Store) Audit(ctx context.Context, actor, action, studyID string, detail
 	return nil
 }
 
-// AuditFilter selects a page of the audit log, newest first.
-type AuditFilter struct {
-	StudyID string
-	Limit   int
-	Cursor  string
-}
-
 // AuditEvents returns a page of the audit log and the next page's cursor.
-func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, string, error) {
+func (s *Store) AuditEvents(ctx context.Context, f survey.AuditFilter) ([]survey.AuditEvent, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -73,9 +54,9 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, s
 		rows = rows[:limit]
 		next = rows[limit-1].ID
 	}
-	out := make([]AuditEvent, len(rows))
+	out := make([]survey.AuditEvent, len(rows))
 	for i, r := range rows {
-		out[i] = AuditEvent{ID: r.ID, At: r.At.UTC(), Actor: r.Actor, Action: r.Action, StudyID: r.StudyID, Detail: r.Detail.V}
+		out[i] = survey.AuditEvent{ID: r.ID, At: r.At.UTC(), Actor: r.Actor, Action: r.Action, StudyID: r.StudyID, Detail: r.Detail.V}
 		if len(out[i].Detail) == 0 {
 			out[i].Detail = nil
 		}

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -36,14 +38,14 @@ var errLostRace = errors.New("store: concurrent insert of the same respondent")
 // pending is a validated submission waiting for its transaction.
 type pending struct {
 	row     responseRow
-	cell    cell
-	study   *Study
-	answers Answers
+	cell    survey.Cell
+	study   *survey.Study
+	answers survey.Answers
 	reply   chan outcome
 }
 
 type outcome struct {
-	result SubmitResult
+	result survey.SubmitResult
 	err    error
 }
 
@@ -67,20 +69,20 @@ func startCommitter(s *Store) *committer {
 }
 
 // submit hands p to the writer and waits for its outcome.
-func (c *committer) submit(ctx context.Context, p *pending) (SubmitResult, error) {
+func (c *committer) submit(ctx context.Context, p *pending) (survey.SubmitResult, error) {
 	p.reply = make(chan outcome, 1)
 	select {
 	case c.in <- p:
 	case <-c.quit:
-		return SubmitResult{}, errClosed
+		return survey.SubmitResult{}, errClosed
 	case <-ctx.Done():
-		return SubmitResult{}, ctx.Err()
+		return survey.SubmitResult{}, ctx.Err()
 	}
 	select {
 	case o := <-p.reply:
 		return o.result, o.err
 	case <-ctx.Done():
-		return SubmitResult{}, ctx.Err()
+		return survey.SubmitResult{}, ctx.Err()
 	}
 }
 
@@ -286,22 +288,22 @@ func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error
 func (st *batchState) decide(p *pending) outcome {
 	row := st.studies[p.row.StudyID]
 	if row == nil {
-		return outcome{err: ErrNotFound}
+		return outcome{err: survey.ErrNotFound}
 	}
 	if id, ok := st.existing[[2]string{p.row.StudyID, p.row.Respondent}]; ok {
-		return outcome{result: SubmitResult{ResponseID: id, Duplicate: true}}
+		return outcome{result: survey.SubmitResult{ResponseID: id, Duplicate: true}}
 	}
-	if Status(row.Status) != StatusLive {
-		return outcome{err: notLive(Status(row.Status))}
+	if survey.Status(row.Status) != survey.StatusLive {
+		return outcome{err: notLive(survey.Status(row.Status))}
 	}
 	key := [2]string{p.row.StudyID, p.row.Grp}
 	if row.TargetPerGroup > 0 && st.counts[key] >= row.TargetPerGroup {
-		return outcome{err: ErrGroupFull}
+		return outcome{err: survey.ErrGroupFull}
 	}
 	if p.row.Flags == "" {
 		st.counts[key]++
 	}
-	return outcome{result: SubmitResult{ResponseID: p.row.ID}}
+	return outcome{result: survey.SubmitResult{ResponseID: p.row.ID}}
 }
 
 // insert writes the accepted responses and adds them to every running count.
@@ -319,9 +321,9 @@ func (c *committer) insert(tx *gorm.DB, accepted []*pending) error {
 			Attrs: jsonColumn[map[string]string]{p.cell.Attrs}, Device: p.cell.Device, FrequencyBucket: p.cell.FrequencyBucket}
 		flagged := r.Flags != ""
 		day := r.CompletedAt.Format("2006-01-02")
-		for _, sl := range p.study.tallySlots(p.answers) {
-			tallies[tallyRow{StudyID: r.StudyID, CellID: r.CellID, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.question, Slot: sl.value}]++
-			daily[dailyTallyRow{StudyID: r.StudyID, Day: day, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.question, Slot: sl.value}]++
+		for _, sl := range p.study.TallySlots(p.answers) {
+			tallies[tallyRow{StudyID: r.StudyID, CellID: r.CellID, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.Question, Slot: sl.Value}]++
+			daily[dailyTallyRow{StudyID: r.StudyID, Day: day, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.Question, Slot: sl.Value}]++
 		}
 		groups[groupCountRow{StudyID: r.StudyID, Grp: r.Grp, Flags: r.Flags}]++
 		if r.DurationMs != nil {
@@ -402,12 +404,12 @@ func upsertCounts[T any](tx *gorm.DB, table string, keys []string, rows []T) err
 // autoClose closes the studies that asked for it once every group is full.
 func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]bool) error {
 	for id, row := range st.studies {
-		if !row.Settings.V.AutoClose || row.TargetPerGroup <= 0 || Status(row.Status) != StatusLive {
+		if !row.Settings.V.AutoClose || row.TargetPerGroup <= 0 || survey.Status(row.Status) != survey.StatusLive {
 			continue
 		}
-		groups := []Group{GroupExposed, GroupControl}
-		if Kind(row.Kind) == KindNPS {
-			groups = []Group{GroupAll}
+		groups := []survey.Group{survey.GroupExposed, survey.GroupControl}
+		if survey.Kind(row.Kind) == survey.KindNPS {
+			groups = []survey.Group{survey.GroupAll}
 		}
 		full := true
 		for _, g := range groups {
@@ -417,14 +419,14 @@ func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]boo
 			continue
 		}
 		now := time.Now().UTC()
-		err := tx.Model(&studyRow{}).Where("id = ? AND status = ?", id, StatusLive).
-			Updates(map[string]any{"status": string(StatusClosed), "closed_at": now, "updated_at": now}).Error
+		err := tx.Model(&studyRow{}).Where("id = ? AND status = ?", id, survey.StatusLive).
+			Updates(map[string]any{"status": string(survey.StatusClosed), "closed_at": now, "updated_at": now}).Error
 		if err != nil {
 			return err
 		}
 		// The close is audited in the same transaction: nobody clicked it,
 		// and the log must still say who closed the study and why.
-		event := auditRow{ID: NewID(), At: now, Actor: SystemActor, Action: "study.close", StudyID: id,
+		event := auditRow{ID: survey.NewID(), At: now, Actor: survey.SystemActor, Action: "study.close", StudyID: id,
 			Detail: jsonColumn[map[string]any]{map[string]any{"reason": "auto_close", "target_per_group": row.TargetPerGroup}}}
 		if err := tx.Create(&event).Error; err != nil {
 			return err

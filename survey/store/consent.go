@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -6,42 +6,31 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
+
 	"gorm.io/gorm"
 )
-
-// ConsentVersion is one text of a study's personal-data consent, kept as
-// proof of what respondents accepted (152-FZ: consent is a document of its
-// own). Changing a study's consent adds a version; none is overwritten,
-// and every response names the version it accepted.
-type ConsentVersion struct {
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	Texts     Text      `json:"texts"`
-	// SHA256 is, per locale, the hash of the exact text: what each
-	// response stores beside the version (see ConsentHash).
-	SHA256 map[string]string `json:"sha256"`
-}
 
 type consentRow struct {
 	StudyID   string `gorm:"primaryKey"`
 	Version   int    `gorm:"primaryKey"`
 	CreatedAt time.Time
-	Texts     jsonColumn[Text]
+	Texts     jsonColumn[survey.Text]
 }
 
 func (consentRow) TableName() string { return "consent_versions" }
 
-func (r *consentRow) version() ConsentVersion {
-	v := ConsentVersion{Version: r.Version, CreatedAt: r.CreatedAt.UTC(), Texts: r.Texts.V, SHA256: map[string]string{}}
+func (r *consentRow) version() survey.ConsentVersion {
+	v := survey.ConsentVersion{Version: r.Version, CreatedAt: r.CreatedAt.UTC(), Texts: r.Texts.V, SHA256: map[string]string{}}
 	for l, text := range r.Texts.V {
-		v.SHA256[l] = ConsentHash(text)
+		v.SHA256[l] = survey.ConsentHash(text)
 	}
 	return v
 }
 
 // ConsentVersions lists a study's consent texts, oldest first; ErrNotFound
 // when the study does not exist.
-func (s *Store) ConsentVersions(ctx context.Context, studyID string) ([]ConsentVersion, error) {
+func (s *Store) ConsentVersions(ctx context.Context, studyID string) ([]survey.ConsentVersion, error) {
 	if _, err := s.Study(ctx, studyID); err != nil {
 		return nil, err
 	}
@@ -49,7 +38,7 @@ func (s *Store) ConsentVersions(ctx context.Context, studyID string) ([]ConsentV
 	if err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("version").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read consent versions: %w", err)
 	}
-	out := make([]ConsentVersion, len(rows))
+	out := make([]survey.ConsentVersion, len(rows))
 	for i := range rows {
 		out[i] = rows[i].version()
 	}
@@ -58,12 +47,12 @@ func (s *Store) ConsentVersions(ctx context.Context, studyID string) ([]ConsentV
 
 // addConsentVersion stores texts as the study's next consent version and
 // returns its number.
-func addConsentVersion(tx *gorm.DB, studyID string, texts Text, at time.Time) (int, error) {
+func addConsentVersion(tx *gorm.DB, studyID string, texts survey.Text, at time.Time) (int, error) {
 	var last int
 	if err := tx.Model(&consentRow{}).Where("study_id = ?", studyID).Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
 		return 0, err
 	}
-	row := consentRow{StudyID: studyID, Version: last + 1, CreatedAt: at, Texts: jsonColumn[Text]{texts}}
+	row := consentRow{StudyID: studyID, Version: last + 1, CreatedAt: at, Texts: jsonColumn[survey.Text]{texts}}
 	if err := tx.Create(&row).Error; err != nil {
 		return 0, err
 	}
@@ -74,14 +63,14 @@ func addConsentVersion(tx *gorm.DB, studyID string, texts Text, at time.Time) (i
 // respondent was shown: the study's current one, or an older one when the
 // text changed while the page was open. "" when the version asks for no
 // consent in that locale; ErrNotFound for a version that never existed.
-func (s *Store) consentShown(ctx context.Context, st *Study, version int, locale string) (string, error) {
+func (s *Store) consentShown(ctx context.Context, st *survey.Study, version int, locale string) (string, error) {
 	if version == st.ConsentVersion {
 		return st.Consent[locale], nil
 	}
 	var row consentRow
 	err := s.db.WithContext(ctx).Where("study_id = ? AND version = ?", st.ID, version).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", ErrNotFound
+		return "", survey.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: unable to read consent version: %w", err)

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
 	sqlite "github.com/glebarez/go-sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -91,7 +92,7 @@ func TestClassifyRealFailures(t *testing.T) {
 			t.Errorf("%v: not unavailable", err)
 		}
 	}
-	for _, err := range []error{errors.New("boom"), ErrNotFound, fmt.Errorf("%w: x", errPanic)} {
+	for _, err := range []error{errors.New("boom"), survey.ErrNotFound, fmt.Errorf("%w: x", errPanic)} {
 		if IsUnavailable(err) {
 			t.Errorf("%v: unavailable", err)
 		}

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -6,26 +6,22 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/brandlift/brandlift/survey"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-// Erasure reports what deleting a respondent removed.
-type Erasure struct {
-	Responses int64 `json:"responses_deleted"`
-	Exposures int64 `json:"exposures_deleted"`
-}
-
 // EraseRespondent deletes a respondent's response and exposure record (the
 // right to erasure), and takes the response out of every running count so
 // that the report stays equal to a recount of the stored rows.
-func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (Erasure, error) {
+func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (survey.Erasure, error) {
 	st, err := s.Study(ctx, studyID)
 	if err != nil {
-		return Erasure{}, err
+		return survey.Erasure{}, err
 	}
 	hash := st.RespondentHash(rid)
-	var out Erasure
+	var out survey.Erasure
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx
 		if s.dialect == Postgres {
@@ -50,26 +46,26 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (Erasu
 		return res.Error
 	})
 	if err != nil {
-		return Erasure{}, fmt.Errorf("store: unable to erase respondent: %w", err)
+		return survey.Erasure{}, fmt.Errorf("store: unable to erase respondent: %w", err)
 	}
 	return out, nil
 }
 
 // uncount subtracts one stored response from the running counts.
-func uncount(tx *gorm.DB, st *Study, r *responseRow) error {
+func uncount(tx *gorm.DB, st *survey.Study, r *responseRow) error {
 	answers, err := decodeStoredAnswers(st, r.AnswersJSON.V)
 	if err != nil {
 		return err
 	}
 	flagged := r.Flags != ""
 	day := r.CompletedAt.UTC().Format("2006-01-02")
-	for _, sl := range st.tallySlots(answers) {
+	for _, sl := range st.TallySlots(answers) {
 		if err := tx.Model(&tallyRow{}).Where("study_id = ? AND cell_id = ? AND grp = ? AND flagged = ? AND question_key = ? AND slot = ?",
-			r.StudyID, r.CellID, r.Grp, flagged, sl.question, sl.value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
+			r.StudyID, r.CellID, r.Grp, flagged, sl.Question, sl.Value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&dailyTallyRow{}).Where("study_id = ? AND day = ? AND grp = ? AND flagged = ? AND question_key = ? AND slot = ?",
-			r.StudyID, day, r.Grp, flagged, sl.question, sl.value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
+			r.StudyID, day, r.Grp, flagged, sl.Question, sl.Value).Update("n", gorm.Expr("n - 1")).Error; err != nil {
 			return err
 		}
 	}
@@ -86,8 +82,8 @@ func uncount(tx *gorm.DB, st *Study, r *responseRow) error {
 
 // decodeStoredAnswers restores the Go types of answers read back from JSON
 // (numbers arrive as float64, lists as []any).
-func decodeStoredAnswers(st *Study, a Answers) (Answers, error) {
-	out := Answers{}
+func decodeStoredAnswers(st *survey.Study, a survey.Answers) (survey.Answers, error) {
+	out := survey.Answers{}
 	for key, v := range a {
 		q := st.Question(key)
 		if q == nil {

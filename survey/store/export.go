@@ -1,30 +1,17 @@
-package survey
+package store
 
 import (
 	"context"
+
+	"github.com/brandlift/brandlift/survey"
+
 	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/brandlift/brandlift/survey/results"
 )
-
-// ColumnType is the type of an export column, for typed formats.
-type ColumnType int
-
-// Column types.
-const (
-	ColString ColumnType = iota
-	ColInt
-	ColFloat
-	ColTime
-)
-
-// ExportColumn is one column of the raw export.
-type ExportColumn struct {
-	Name     string
-	Type     ColumnType
-	Nullable bool
-}
 
 // ExportOptions select what the raw export holds.
 type ExportOptions struct {
@@ -33,10 +20,10 @@ type ExportOptions struct {
 
 // Export is a study's raw responses as a table: one row per response.
 type Export struct {
-	Columns []ExportColumn
-	study   *Study
+	Columns []survey.ExportColumn
+	study   *survey.Study
 	attrs   []string
-	weights map[string]map[Group]float64 // cell id -> group -> weight
+	weights map[string]map[survey.Group]float64 // cell id -> group -> weight
 	store   *Store
 }
 
@@ -58,29 +45,29 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 	if e.attrs, err = s.attributeNames(ctx, st.ID); err != nil {
 		return nil, err
 	}
-	cols := []ExportColumn{{"response_id", ColString, false}, {"group", ColString, false},
-		{"status", ColString, false}, {"flags", ColString, false}}
+	cols := []survey.ExportColumn{{Name: "response_id", Type: survey.ColString, Nullable: false}, {Name: "group", Type: survey.ColString, Nullable: false},
+		{Name: "status", Type: survey.ColString, Nullable: false}, {Name: "flags", Type: survey.ColString, Nullable: false}}
 	if o.Weighted {
-		cols = append(cols, ExportColumn{"weight", ColFloat, false})
+		cols = append(cols, survey.ExportColumn{Name: "weight", Type: survey.ColFloat, Nullable: false})
 	}
 	for _, a := range e.attrs {
-		cols = append(cols, ExportColumn{"attr_" + a, ColString, true})
+		cols = append(cols, survey.ExportColumn{Name: "attr_" + a, Type: survey.ColString, Nullable: true})
 	}
-	cols = append(cols, ExportColumn{"locale", ColString, false}, ExportColumn{"device", ColString, false},
-		ExportColumn{"frequency", ColInt, true}, ExportColumn{"started_at", ColTime, true},
-		ExportColumn{"completed_at", ColTime, false}, ExportColumn{"duration_ms", ColInt, true},
-		ExportColumn{"consent_at", ColTime, true}, ExportColumn{"consent_version", ColInt, true},
-		ExportColumn{"consent_sha256", ColString, true})
+	cols = append(cols, survey.ExportColumn{Name: "locale", Type: survey.ColString, Nullable: false}, survey.ExportColumn{Name: "device", Type: survey.ColString, Nullable: false},
+		survey.ExportColumn{Name: "frequency", Type: survey.ColInt, Nullable: true}, survey.ExportColumn{Name: "started_at", Type: survey.ColTime, Nullable: true},
+		survey.ExportColumn{Name: "completed_at", Type: survey.ColTime, Nullable: false}, survey.ExportColumn{Name: "duration_ms", Type: survey.ColInt, Nullable: true},
+		survey.ExportColumn{Name: "consent_at", Type: survey.ColTime, Nullable: true}, survey.ExportColumn{Name: "consent_version", Type: survey.ColInt, Nullable: true},
+		survey.ExportColumn{Name: "consent_sha256", Type: survey.ColString, Nullable: true})
 	for _, q := range st.Questions {
 		switch q.Type {
-		case MultiChoice:
+		case survey.MultiChoice:
 			for _, o := range q.Options {
-				cols = append(cols, ExportColumn{"q_" + q.Key + "_" + o.Key, ColInt, true})
+				cols = append(cols, survey.ExportColumn{Name: "q_" + q.Key + "_" + o.Key, Type: survey.ColInt, Nullable: true})
 			}
-		case NPSQuestion, Rating:
-			cols = append(cols, ExportColumn{"q_" + q.Key, ColInt, true})
+		case survey.NPSQuestion, survey.Rating:
+			cols = append(cols, survey.ExportColumn{Name: "q_" + q.Key, Type: survey.ColInt, Nullable: true})
 		default:
-			cols = append(cols, ExportColumn{"q_" + q.Key, ColString, true})
+			cols = append(cols, survey.ExportColumn{Name: "q_" + q.Key, Type: survey.ColString, Nullable: true})
 		}
 	}
 	e.Columns = uniqueNames(cols)
@@ -90,7 +77,7 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 // uniqueNames renames clashing columns (a question "brands_acme" beside
 // option "acme" of multi-choice "brands" both give q_brands_acme) with a
 // numeric suffix, so that every format can hold the table.
-func uniqueNames(cols []ExportColumn) []ExportColumn {
+func uniqueNames(cols []survey.ExportColumn) []survey.ExportColumn {
 	seen := map[string]bool{}
 	for i := range cols {
 		name := cols[i].Name
@@ -124,27 +111,12 @@ func (s *Store) attributeNames(ctx context.Context, studyID string) ([]string, e
 }
 
 // cellWeights rakes as the report does and returns each cell's weights.
-func (s *Store) cellWeights(ctx context.Context, st *Study) (map[string]map[Group]float64, error) {
-	o := ResultsOptions{Weighting: "rake"}
-	if err := o.validate(st); err != nil {
-		return nil, err
-	}
+func (s *Store) cellWeights(ctx context.Context, st *survey.Study) (map[string]map[survey.Group]float64, error) {
 	data, err := s.loadTallies(ctx, st.ID, false)
 	if err != nil {
 		return nil, err
 	}
-	v := &view{data: data}
-	if _, err := rake(st, v); err != nil {
-		return nil, err
-	}
-	out := map[string]map[Group]float64{}
-	for i, c := range data.cells {
-		out[c.ID] = map[Group]float64{}
-		for _, g := range []Group{GroupExposed, GroupControl, GroupAll} {
-			out[c.ID][g] = v.weight(i, g)
-		}
-	}
-	return out, nil
+	return results.CellWeights(st, data)
 }
 
 // Rows streams the responses in id (completion) order, one row at a time,
@@ -163,9 +135,9 @@ func (e *Export) Rows(ctx context.Context, fn func(row []any) error) error {
 	holders := make([]any, len(kinds))
 	for i, k := range kinds {
 		switch k {
-		case ColInt:
+		case survey.ColInt:
 			holders[i] = new(sql.NullInt64)
-		case ColTime:
+		case survey.ColTime:
 			holders[i] = new(sql.NullTime)
 		default:
 			holders[i] = new(sql.NullString)
@@ -190,15 +162,15 @@ var exportBase = []string{"id", "grp", "status", "flags", "cell_id", "locale", "
 	"frequency", "started_at", "completed_at", "duration_ms", "consent_at", "consent_version",
 	"CASE WHEN consent_hash = '' THEN NULL ELSE consent_hash END"}
 
-var exportBaseKinds = []ColumnType{ColString, ColString, ColString, ColString, ColString, ColString, ColString,
-	ColInt, ColTime, ColTime, ColInt, ColTime, ColInt, ColString}
+var exportBaseKinds = []survey.ColumnType{survey.ColString, survey.ColString, survey.ColString, survey.ColString, survey.ColString, survey.ColString, survey.ColString,
+	survey.ColInt, survey.ColTime, survey.ColTime, survey.ColInt, survey.ColTime, survey.ColInt, survey.ColString}
 
 // selectList builds the SELECT expressions and their scan types. Names
 // inlined into SQL are question, option and attribute keys, which match
 // `[a-z][a-z0-9_]*` (checked again here), never user text.
-func (e *Export) selectList() ([]string, []ColumnType) {
+func (e *Export) selectList() ([]string, []survey.ColumnType) {
 	exprs := append([]string(nil), exportBase...)
-	kinds := append([]ColumnType(nil), exportBaseKinds...)
+	kinds := append([]survey.ColumnType(nil), exportBaseKinds...)
 	pg := e.store.dialect == Postgres
 	text := func(col, key string) string {
 		mustBeKey(key)
@@ -208,11 +180,11 @@ func (e *Export) selectList() ([]string, []ColumnType) {
 		return "json_extract(" + col + ", '$." + key + "')"
 	}
 	for _, a := range e.attrs {
-		exprs, kinds = append(exprs, text("attrs", a)), append(kinds, ColString)
+		exprs, kinds = append(exprs, text("attrs", a)), append(kinds, survey.ColString)
 	}
 	for _, q := range e.study.Questions {
 		switch q.Type {
-		case MultiChoice:
+		case survey.MultiChoice:
 			for _, o := range q.Options {
 				mustBeKey(o.Key)
 				var has string
@@ -222,23 +194,23 @@ func (e *Export) selectList() ([]string, []ColumnType) {
 					has = "CASE WHEN json_type(answers, '$." + q.Key + "') IS NULL THEN NULL WHEN EXISTS (SELECT 1 FROM json_each(answers, '$." +
 						q.Key + "') WHERE value = '" + o.Key + "') THEN 1 ELSE 0 END"
 				}
-				exprs, kinds = append(exprs, has), append(kinds, ColInt)
+				exprs, kinds = append(exprs, has), append(kinds, survey.ColInt)
 			}
-		case NPSQuestion, Rating:
+		case survey.NPSQuestion, survey.Rating:
 			expr := text("answers", q.Key)
 			if pg {
 				expr = "(" + expr + ")::bigint"
 			}
-			exprs, kinds = append(exprs, expr), append(kinds, ColInt)
+			exprs, kinds = append(exprs, expr), append(kinds, survey.ColInt)
 		default:
-			exprs, kinds = append(exprs, text("answers", q.Key)), append(kinds, ColString)
+			exprs, kinds = append(exprs, text("answers", q.Key)), append(kinds, survey.ColString)
 		}
 	}
 	return exprs, kinds
 }
 
 func mustBeKey(k string) {
-	if !attrKeyPattern.MatchString(k) {
+	if !survey.IsKey(k) {
 		panic("survey: not a key: " + k)
 	}
 }
@@ -253,7 +225,7 @@ func (e *Export) fill(row []any, h []any) {
 	put(str(2))
 	put(str(3))
 	if e.weights != nil {
-		put(e.weights[str(4)][Group(str(1))])
+		put(e.weights[str(4)][survey.Group(str(1))])
 	}
 	j := len(exportBase)
 	for range e.attrs {

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -6,20 +6,21 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
 // TestExportColumnNamesAreUnique builds a study whose question key equals
 // another question's option column, and expects distinct column names.
 func TestExportColumnNamesAreUnique(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 		var q survey.QuestionInput
 		json.Unmarshal([]byte(`{"key":"brands_acme","type":"text","required":false,"text":{"ru":"?","en":"?"}}`), &q)
 		qs := append(*in.Questions, q)
 		in.Questions = &qs
 	})
-	e, err := s.NewExport(context.Background(), st.ID, survey.ExportOptions{})
+	e, err := s.NewExport(context.Background(), st.ID, store.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

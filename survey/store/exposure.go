@@ -1,22 +1,15 @@
-package survey
+package store
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
-
-// Impression is one firing of the exposure pixel, or, when imported from
-// an ad server's log, Count of them.
-type Impression struct {
-	RID       string
-	Creative  string
-	Placement string
-	Count     int64 // 0 means 1
-}
 
 // maxLabel bounds the creative and placement labels an ad server sends.
 const maxLabel = 200
@@ -24,21 +17,21 @@ const maxLabel = 200
 // RecordImpression counts one impression for a respondent: first and last
 // seen, count, and the latest creative and placement. Closed studies
 // record nothing; the caller still answers with the pixel.
-func (s *Store) RecordImpression(ctx context.Context, st *Study, imp Impression) error {
-	return s.RecordImpressions(ctx, st, []Impression{imp})
+func (s *Store) RecordImpression(ctx context.Context, st *survey.Study, imp survey.Impression) error {
+	return s.RecordImpressions(ctx, st, []survey.Impression{imp})
 }
 
 // RecordImpressions records many impressions in one transaction, as an
 // import of an ad server's log does. Invalid rids are skipped.
-func (s *Store) RecordImpressions(ctx context.Context, st *Study, imps []Impression) error {
-	if st.Status == StatusClosed {
+func (s *Store) RecordImpressions(ctx context.Context, st *survey.Study, imps []survey.Impression) error {
+	if st.Status == survey.StatusClosed {
 		return nil
 	}
 	now := time.Now().UTC()
 	byRespondent := map[string]int{}
 	var rows []exposureRow
 	for _, imp := range imps {
-		if RIDProblem(imp.RID) != "" {
+		if survey.RIDProblem(imp.RID) != "" {
 			continue
 		}
 		count := max(imp.Count, 1)
@@ -81,27 +74,18 @@ func keep(old, newer string) string {
 // label keeps an ad server's macro value printable and short (see
 // CleanLabel); an unexpanded macro such as ${CREATIVE_ID} is kept as
 // sent, so that a broken tag is visible in the data.
-func label(s string) string { return CleanLabel(s, maxLabel) }
-
-// Exposure is what the pixel recorded for one respondent.
-type Exposure struct {
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
-	Count     int64     `json:"count"`
-	Creative  string    `json:"creative"`
-	Placement string    `json:"placement"`
-}
+func label(s string) string { return survey.CleanLabel(s, maxLabel) }
 
 // Exposure returns the record of a respondent, or ErrNotFound.
-func (s *Store) Exposure(ctx context.Context, st *Study, rid string) (Exposure, error) {
+func (s *Store) Exposure(ctx context.Context, st *survey.Study, rid string) (survey.Exposure, error) {
 	var row exposureRow
 	err := s.db.WithContext(ctx).Where("study_id = ? AND respondent = ?", st.ID, st.RespondentHash(rid)).Take(&row).Error
 	if err == gorm.ErrRecordNotFound {
-		return Exposure{}, ErrNotFound
+		return survey.Exposure{}, survey.ErrNotFound
 	}
 	if err != nil {
-		return Exposure{}, fmt.Errorf("store: unable to read exposure: %w", err)
+		return survey.Exposure{}, fmt.Errorf("store: unable to read exposure: %w", err)
 	}
-	return Exposure{FirstSeen: row.FirstSeen.UTC(), LastSeen: row.LastSeen.UTC(), Count: row.Count,
+	return survey.Exposure{FirstSeen: row.FirstSeen.UTC(), LastSeen: row.LastSeen.UTC(), Count: row.Count,
 		Creative: row.Creative, Placement: row.Placement}, nil
 }

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 )
 
 // studyJSON is a brand-lift study with every question type.
@@ -27,7 +28,7 @@ const studyJSON = `{
  ]}`
 
 // newLiveStudy creates the fixture study with changes applied, launched.
-func newLiveStudy(t *testing.T, s *survey.Store, change func(in *survey.StudyInput)) *survey.Study {
+func newLiveStudy(t *testing.T, s *store.Store, change func(in *survey.StudyInput)) *survey.Study {
 	t.Helper()
 	var in survey.StudyInput
 	if err := json.Unmarshal([]byte(studyJSON), &in); err != nil {

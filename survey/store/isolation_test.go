@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -8,16 +8,17 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
 // poisonTrigger makes the database itself refuse any response whose
 // attributes say "poison", as PostgreSQL refuses U+0000: a real refusal
 // by the database of one row's data, which validation did not foresee.
-var poisonTrigger = map[survey.Dialect][]string{
-	survey.SQLite: {`CREATE TRIGGER poison BEFORE INSERT ON responses WHEN NEW.attrs LIKE '%poison%'
+var poisonTrigger = map[store.Dialect][]string{
+	store.SQLite: {`CREATE TRIGGER poison BEFORE INSERT ON responses WHEN NEW.attrs LIKE '%poison%'
 		BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`},
-	survey.Postgres: {`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+	store.Postgres: {`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN IF NEW.attrs::text LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned row' USING ERRCODE = '23514'; END IF; RETURN NEW; END $$`,
 		`CREATE TRIGGER poison BEFORE INSERT ON responses FOR EACH ROW EXECUTE FUNCTION poison()`},
 }
@@ -27,7 +28,7 @@ var poisonTrigger = map[survey.Dialect][]string{
 // commits. Every valid one is stored; the poisoned one alone is refused,
 // every time it is sent.
 func TestOneRefusedSubmissionFailsAlone(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		for _, stmt := range poisonTrigger[s.Dialect()] {
 			if err := s.DB().Exec(stmt).Error; err != nil {
 				t.Fatal(err)
@@ -64,7 +65,7 @@ func TestOneRefusedSubmissionFailsAlone(t *testing.T) {
 					t.Fatalf("round %d: valid submission %d failed beside the poisoned one: %v", round, i, err)
 				}
 			}
-			if !errors.Is(errs[valid], survey.ErrRefused) {
+			if !errors.Is(errs[valid], store.ErrRefused) {
 				t.Fatalf("round %d: poisoned submission: %v, want ErrRefused", round, errs[valid])
 			}
 		}

@@ -1,10 +1,12 @@
-package survey
+package store
 
 import (
 	"context"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 )
 
 // medianTTL is how long a study's running median duration is reused; the
@@ -36,7 +38,11 @@ func (s *Store) medianDuration(ctx context.Context, studyID string) (int64, erro
 	if err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Find(&hist).Error; err != nil {
 		return 0, fmt.Errorf("store: unable to read durations: %w", err)
 	}
-	ms := medianFromHistogram(hist)
+	h := make([]survey.DurationCount, len(hist))
+	for i, r := range hist {
+		h[i] = survey.DurationCount{Seconds: r.Seconds, N: r.N}
+	}
+	ms := survey.MedianFromHistogram(h)
 	s.medians.mu.Lock()
 	if s.medians.m == nil || len(s.medians.m) > 10000 {
 		s.medians.m = map[string]cachedMedian{}

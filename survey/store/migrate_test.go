@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"gorm.io/gorm/schema"
 )
@@ -83,7 +83,7 @@ func TestConcurrentMigrate(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s, err := survey.Open(context.Background(), dsn)
+					s, err := store.Open(context.Background(), dsn)
 					if err != nil {
 						errs[i] = err
 						return
@@ -101,7 +101,7 @@ func TestConcurrentMigrate(t *testing.T) {
 				}
 				total += counts[i]
 			}
-			s, err := survey.Open(context.Background(), dsn)
+			s, err := store.Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,10 +117,10 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 }
 
-func checkModelColumns(t *testing.T, s *survey.Store) {
+func checkModelColumns(t *testing.T, s *store.Store) {
 	t.Helper()
 	m := s.DB().Migrator()
-	for _, model := range survey.AllModels {
+	for _, model := range store.AllModels {
 		sch, err := schema.Parse(model, &sync.Map{}, s.DB().NamingStrategy)
 		if err != nil {
 			t.Fatalf("parse %T: %v", model, err)
@@ -140,7 +140,7 @@ func checkModelColumns(t *testing.T, s *survey.Store) {
 	}
 }
 
-func schemaDump(t *testing.T, s *survey.Store) string {
+func schemaDump(t *testing.T, s *store.Store) string {
 	t.Helper()
 	m := s.DB().Migrator()
 	tables, err := m.GetTables()

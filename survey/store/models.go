@@ -1,4 +1,4 @@
-package survey
+package store
 
 // allModels lists every GORM model that maps a table of the migrated schema;
 // the migration test checks each model's columns against the database.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package survey
+package store
 
 import (
 	"path/filepath"

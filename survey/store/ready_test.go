@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -28,13 +29,13 @@ func TestReadOnlyDatabaseIsUnavailableAndRetryIsSafe(t *testing.T) {
 			}
 			st := newLiveStudy(t, s, nil)
 			ro := surveytest.ReadOnly(t, d, dsn)
-			var nr *survey.NotReadyError
+			var nr *store.NotReadyError
 			if err := ro.Ready(ctx); !errors.As(err, &nr) || nr.Reason != "read_only" {
 				t.Errorf("read-only store: Ready = %v, want reason read_only", err)
 			}
 			req := survey.SubmitRequest{Token: token(st, "retry-me", survey.GroupExposed), Answers: goodAnswers()}
 			_, err := ro.Submit(ctx, req)
-			if !survey.IsUnavailable(err) {
+			if !store.IsUnavailable(err) {
 				t.Fatalf("submission to a read-only database: %v, want unavailable", err)
 			}
 			t.Logf("read-only: %v", err)
@@ -54,9 +55,9 @@ func TestReadOnlyDatabaseIsUnavailableAndRetryIsSafe(t *testing.T) {
 }
 
 func TestReadyAfterClose(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		s.Close()
-		var nr *survey.NotReadyError
+		var nr *store.NotReadyError
 		if err := s.Ready(context.Background()); !errors.As(err, &nr) || nr.Reason != "unreachable" {
 			t.Errorf("closed store: Ready = %v", err)
 		}
@@ -77,7 +78,7 @@ func TestFullDiskSQLite(t *testing.T) {
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 	ctx := context.Background()
-	s, err := survey.Open(ctx, "sqlite:"+filepath.Join(dir, "full.db"))
+	s, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "full.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +87,9 @@ func TestFullDiskSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := newLiveStudy(t, s, nil)
-	var nr *survey.NotReadyError
+	var nr *store.NotReadyError
 	if err := s.Ready(ctx); !errors.As(err, &nr) || nr.Reason != "disk_full" {
-		t.Errorf("16 MiB disk: Ready = %v, want disk_full (below survey.MinFreeDisk)", err)
+		t.Errorf("16 MiB disk: Ready = %v, want disk_full (below store.MinFreeDisk)", err)
 	}
 	// Fill every byte: a file grown until the file system says no.
 	filler := filepath.Join(dir, "filler")
@@ -106,7 +107,7 @@ func TestFullDiskSQLite(t *testing.T) {
 	req := survey.SubmitRequest{Token: token(st, "full", survey.GroupControl), Answers: goodAnswers()}
 	req.Answers["why"] = strings.Repeat("место закончилось ", 100) // a row larger than any free page
 	_, err = s.Submit(ctx, req)
-	if !survey.IsUnavailable(err) {
+	if !store.IsUnavailable(err) {
 		t.Fatalf("submission on a full disk: %v, want unavailable", err)
 	}
 	t.Logf("on a full disk: %v", err)

@@ -1,6 +1,10 @@
-package survey
+package store
 
-import "time"
+import (
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+)
 
 // responseRow is the responses table.
 type responseRow struct {
@@ -21,7 +25,7 @@ type responseRow struct {
 	ConsentAt      *time.Time
 	ConsentHash    string
 	ConsentVersion *int
-	AnswersJSON    jsonColumn[Answers] `gorm:"column:answers"`
+	AnswersJSON    jsonColumn[survey.Answers] `gorm:"column:answers"`
 }
 
 func (responseRow) TableName() string { return "responses" }

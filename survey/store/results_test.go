@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -24,7 +26,7 @@ type known struct {
 // fill submits responses that realise the known counts: in group g, the
 // first recallYes[g] say yes, the first acme[g] name acme, NPS and CSAT
 // answers follow the per-score counts.
-func (k *known) fill(t *testing.T, s *survey.Store, st *survey.Study) {
+func (k *known) fill(t *testing.T, s *store.Store, st *survey.Study) {
 	t.Helper()
 	ctx := context.Background()
 	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl} {
@@ -81,7 +83,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // checks every reported number against the stats package applied to those
 // counts, on both databases.
 func TestReportEqualsStatsOnKnownCounts(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 			reach, spend := int64(1000000), 500000.0
@@ -89,23 +91,23 @@ func TestReportEqualsStatsOnKnownCounts(t *testing.T) {
 		})
 		k := fixtureCounts()
 		k.fill(t, s, st)
-		r, err := s.Results(ctx, st.ID, survey.ResultsOptions{})
+		r, err := s.Results(ctx, st.ID, results.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Counts.Exposed != 120 || r.Counts.Control != 100 || !r.Health.EnoughData || r.Confidence != 0.9 {
 			t.Fatalf("counts %+v health %+v", r.Counts, r.Health)
 		}
-		lifts := map[string]*survey.LiftMetric{}
-		var npsM *survey.NPSMetric
-		var csat *survey.RatingMetric
+		lifts := map[string]*results.LiftMetric{}
+		var npsM *results.NPSMetric
+		var csat *results.RatingMetric
 		for _, m := range r.Metrics {
 			switch m := m.(type) {
-			case *survey.LiftMetric:
+			case *results.LiftMetric:
 				lifts[m.Question+"/"+m.Option] = m
-			case *survey.NPSMetric:
+			case *results.NPSMetric:
 				npsM = m
-			case *survey.RatingMetric:
+			case *results.RatingMetric:
 				if m.Question == "r1" {
 					csat = m
 				}
@@ -170,16 +172,16 @@ func TestReportEqualsStatsOnKnownCounts(t *testing.T) {
 			t.Errorf("csat %+v", csat)
 		}
 		// The same report at 95%.
-		r95, err := s.Results(ctx, st.ID, survey.ResultsOptions{Confidence: 0.95})
+		r95, err := s.Results(ctx, st.ID, results.Options{Confidence: 0.95})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want95 := stats.CompareProportions(stats.Count{Positive: 54, N: 120}, stats.Count{Positive: 30, N: 100}, 0.95)
-		if r95.Metrics[0].(*survey.LiftMetric).AbsLiftCI != want95.AbsLiftCI {
+		if r95.Metrics[0].(*results.LiftMetric).AbsLiftCI != want95.AbsLiftCI {
 			t.Error("confidence option ignored")
 		}
 		// Segments by age: the three levels sum to the whole.
-		seg, err := s.Results(ctx, st.ID, survey.ResultsOptions{Segment: "age"})
+		seg, err := s.Results(ctx, st.ID, results.Options{Segment: "age"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +199,7 @@ func TestReportEqualsStatsOnKnownCounts(t *testing.T) {
 }
 
 func TestReportWithholdsSmallGroupsAndCountsFlags(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	ctx := context.Background()
 	st := newLiveStudy(t, s, nil)
 	for i := 0; i < 10; i++ {
@@ -209,7 +211,7 @@ func TestReportWithholdsSmallGroupsAndCountsFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := s.Results(ctx, st.ID, survey.ResultsOptions{})
+	r, err := s.Results(ctx, st.ID, results.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +220,11 @@ func TestReportWithholdsSmallGroupsAndCountsFlags(t *testing.T) {
 	}
 	for _, m := range r.Metrics {
 		switch m := m.(type) {
-		case *survey.WithheldMetric:
+		case *results.WithheldMetric:
 			if m.Status != "not_enough_data" || m.N[survey.GroupExposed] != 7 {
 				t.Errorf("%+v", m)
 			}
-		case *survey.TextMetric:
+		case *results.TextMetric:
 			if len(m.Latest) != 10 || m.Latest[0].Text != "потому что" {
 				t.Errorf("text %+v", m)
 			}
@@ -230,17 +232,17 @@ func TestReportWithholdsSmallGroupsAndCountsFlags(t *testing.T) {
 			t.Errorf("numbers shown below 50 per group: %T", m)
 		}
 	}
-	all, _ := s.Results(ctx, st.ID, survey.ResultsOptions{IncludeFlagged: true})
+	all, _ := s.Results(ctx, st.ID, results.Options{IncludeFlagged: true})
 	if all.Counts.Exposed != 10 || all.Counts.Flagged != 3 {
 		t.Errorf("include_flagged: %+v", all.Counts)
 	}
-	if _, err := s.Results(ctx, st.ID, survey.ResultsOptions{Weighting: "rake"}); err == nil {
+	if _, err := s.Results(ctx, st.ID, results.Options{Weighting: "rake"}); err == nil {
 		t.Error("raking without attributes should be refused")
 	}
-	if _, err := s.Results(ctx, st.ID, survey.ResultsOptions{Confidence: 0.5}); err == nil {
+	if _, err := s.Results(ctx, st.ID, results.Options{Confidence: 0.5}); err == nil {
 		t.Error("confidence 0.5 accepted")
 	}
-	tr, err := s.ResultsTrend(ctx, st.ID, "week", survey.ResultsOptions{})
+	tr, err := s.ResultsTrend(ctx, st.ID, "week", results.Options{})
 	if err != nil || len(tr.Periods) != 1 || tr.Periods[0].Counts.Exposed != 7 {
 		t.Fatalf("trend %+v %v", tr, err)
 	}

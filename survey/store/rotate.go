@@ -1,9 +1,11 @@
-package survey
+package store
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"gorm.io/gorm"
 )
@@ -15,9 +17,9 @@ const MaxSecretGrace = 30 * 24 * time.Hour
 // old one keep working for the grace period, so links already sent out do
 // not break at once; the assignment key does not change, so nobody moves
 // between groups.
-func (s *Store) RotateSecret(ctx context.Context, id string, grace time.Duration) (*Study, error) {
+func (s *Store) RotateSecret(ctx context.Context, id string, grace time.Duration) (*survey.Study, error) {
 	if grace < 0 || grace > MaxSecretGrace {
-		return nil, &ValidationError{Errors: []FieldError{{Field: "grace_hours", Message: "must be from 0 to 720"}}}
+		return nil, &survey.ValidationError{Errors: []survey.FieldError{{Field: "grace_hours", Message: "must be from 0 to 720"}}}
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row, err := s.lockStudy(tx, id)
@@ -27,7 +29,7 @@ func (s *Store) RotateSecret(ctx context.Context, id string, grace time.Duration
 		until := time.Now().UTC().Add(grace)
 		return tx.Model(&studyRow{}).Where("id = ?", id).Updates(map[string]any{
 			"previous_secret": row.Secret, "previous_secret_until": until,
-			"secret": randomBytes(32), "updated_at": time.Now().UTC(),
+			"secret": survey.RandomBytes(32), "updated_at": time.Now().UTC(),
 		}).Error
 	})
 	if err != nil {

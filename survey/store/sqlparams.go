@@ -1,4 +1,4 @@
-package survey
+package store
 
 // Both drivers cap the parameters of one statement: PostgreSQL's extended
 // protocol at 65535, SQLite at 32766 (SQLITE_MAX_VARIABLE_NUMBER since

@@ -1,9 +1,11 @@
-package survey
+package store
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 )
 
 // studyCacheTTL bounds how stale a respondent-facing read of a study may
@@ -17,13 +19,13 @@ type studyCache struct {
 }
 
 type cachedStudy struct {
-	study *Study
+	study *survey.Study
 	at    time.Time
 }
 
 // PublicStudy returns the study behind a respondent URL, from a short-lived
 // cache: the survey page and the pixel are the hottest reads there are.
-func (s *Store) PublicStudy(ctx context.Context, publicKey string) (*Study, error) {
+func (s *Store) PublicStudy(ctx context.Context, publicKey string) (*survey.Study, error) {
 	now := time.Now()
 	s.cache.mu.Lock()
 	e, ok := s.cache.entries[publicKey]

@@ -1,8 +1,10 @@
-package survey
+package store
 
 import (
 	"encoding/base64"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 )
 
 // studyRow is the studies table.
@@ -28,7 +30,7 @@ type studyRow struct {
 	Reach               int64
 	Spend               float64
 	Currency            string
-	Settings            jsonColumn[Settings]
+	Settings            jsonColumn[survey.Settings]
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 	LaunchedAt          *time.Time
@@ -45,7 +47,7 @@ type questionRow struct {
 	Position  int
 	Type      string
 	Metric    string
-	Text      jsonColumn[Text]
+	Text      jsonColumn[survey.Text]
 	Required  bool
 	Randomize bool
 	Scale     int
@@ -60,7 +62,7 @@ type optionRow struct {
 	QuestionKey string `gorm:"primaryKey"`
 	Key         string `gorm:"primaryKey"`
 	Position    int
-	Text        jsonColumn[Text]
+	Text        jsonColumn[survey.Text]
 	Positive    bool
 	Fixed       bool
 	Exclusive   bool
@@ -68,47 +70,47 @@ type optionRow struct {
 
 func (optionRow) TableName() string { return "question_options" }
 
-func (r *studyRow) study() Study {
-	return Study{
+func (r *studyRow) study() survey.Study {
+	st := survey.Study{
 		ID: r.ID, PublicKey: r.PublicKey, Secret: base64.RawURLEncoding.EncodeToString(r.Secret),
 		AssignmentKey: base64.RawURLEncoding.EncodeToString(r.AssignmentKey),
-		keys: signingKeys{secret: r.Secret, previous: r.PreviousSecret, previousUntil: r.PreviousSecretUntil,
-			assignment: r.AssignmentKey},
-		Status: Status(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Status:        survey.Status(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		LaunchedAt: utcPtr(r.LaunchedAt), ClosedAt: utcPtr(r.ClosedAt), ConsentVersion: r.ConsentVersion,
-		Spec: Spec{
-			Name: r.Name, Kind: Kind(r.Kind), Brand: r.Brand, Locales: r.Locales.V,
-			DefaultLocale: r.DefaultLocale, Assignment: Assignment(r.Assignment),
+		Spec: survey.Spec{
+			Name: r.Name, Kind: survey.Kind(r.Kind), Brand: r.Brand, Locales: r.Locales.V,
+			DefaultLocale: r.DefaultLocale, Assignment: survey.Assignment(r.Assignment),
 			ControlShare: r.ControlShare, TargetPerGroup: r.TargetPerGroup, Confidence: r.Confidence,
 			Reach: r.Reach, Spend: r.Spend, Currency: r.Currency, Settings: r.Settings.V,
 		},
 	}
+	st.SetKeys(survey.NewSigningKeys(r.Secret, r.PreviousSecret, r.PreviousSecretUntil, r.AssignmentKey))
+	return st
 }
 
 // setSpec copies a spec's own columns (not its questions) into the row.
-func (r *studyRow) setSpec(s *Spec) {
+func (r *studyRow) setSpec(s *survey.Spec) {
 	r.Name, r.Kind, r.Brand = s.Name, string(s.Kind), s.Brand
 	r.Locales = jsonColumn[[]string]{s.Locales}
 	r.DefaultLocale, r.Assignment = s.DefaultLocale, string(s.Assignment)
 	r.ControlShare, r.TargetPerGroup, r.Confidence = s.ControlShare, s.TargetPerGroup, s.Confidence
 	r.Reach, r.Spend, r.Currency = s.Reach, s.Spend, s.Currency
-	r.Settings = jsonColumn[Settings]{s.Settings}
+	r.Settings = jsonColumn[survey.Settings]{s.Settings}
 }
 
 // questionRows flattens a study's questions and options into rows.
-func questionRows(studyID string, qs []Question) ([]questionRow, []optionRow) {
+func questionRows(studyID string, qs []survey.Question) ([]questionRow, []optionRow) {
 	var qrows []questionRow
 	var orows []optionRow
 	for i, q := range qs {
 		qrows = append(qrows, questionRow{
 			StudyID: studyID, Key: q.Key, Position: i, Type: string(q.Type), Metric: string(q.Metric),
-			Text: jsonColumn[Text]{q.Text}, Required: q.Required, Randomize: q.Randomize,
+			Text: jsonColumn[survey.Text]{q.Text}, Required: q.Required, Randomize: q.Randomize,
 			Scale: q.Scale, Attention: q.Attention,
 		})
 		for j, o := range q.Options {
 			orows = append(orows, optionRow{
 				StudyID: studyID, QuestionKey: q.Key, Key: o.Key, Position: j,
-				Text: jsonColumn[Text]{o.Text}, Positive: o.Positive, Fixed: o.Fixed, Exclusive: o.Exclusive,
+				Text: jsonColumn[survey.Text]{o.Text}, Positive: o.Positive, Fixed: o.Fixed, Exclusive: o.Exclusive,
 			})
 		}
 	}

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -8,14 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // StudyFilter selects a page of studies, newest first.
 type StudyFilter struct {
-	Status Status
-	Kind   Kind
+	Status survey.Status
+	Kind   survey.Kind
 	Limit  int    // 1..200; 0 means 50
 	Cursor string // from the previous page's NextCursor
 }
@@ -25,17 +27,17 @@ const MaxPageSize = 200
 
 // CreateStudy validates the input on top of the defaults and stores a new
 // draft study with a fresh public key and secret.
-func (s *Store) CreateStudy(ctx context.Context, in *StudyInput) (*Study, error) {
-	spec := DefaultSpec()
+func (s *Store) CreateStudy(ctx context.Context, in *survey.StudyInput) (*survey.Study, error) {
+	spec := survey.DefaultSpec()
 	in.Apply(&spec)
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
-	secret := randomBytes(32)
+	secret := survey.RandomBytes(32)
 	row := studyRow{
-		ID: NewID(), PublicKey: randomToken(16), Secret: secret, AssignmentKey: secret,
-		Status: string(StatusDraft), CreatedAt: now, UpdatedAt: now,
+		ID: survey.NewID(), PublicKey: survey.RandomToken(16), Secret: secret, AssignmentKey: secret,
+		Status: string(survey.StatusDraft), CreatedAt: now, UpdatedAt: now,
 	}
 	row.setSpec(&spec)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -59,7 +61,7 @@ func (s *Store) CreateStudy(ctx context.Context, in *StudyInput) (*Study, error)
 	return s.Study(ctx, row.ID)
 }
 
-func insertQuestions(tx *gorm.DB, studyID string, qs []Question) error {
+func insertQuestions(tx *gorm.DB, studyID string, qs []survey.Question) error {
 	qrows, orows := questionRows(studyID, qs)
 	// In pieces: MaxQuestions x MaxOptions rows would pass the drivers'
 	// parameter limits in one statement.
@@ -77,23 +79,23 @@ func insertQuestions(tx *gorm.DB, studyID string, qs []Question) error {
 }
 
 // Study returns one study with its questions.
-func (s *Store) Study(ctx context.Context, id string) (*Study, error) {
+func (s *Store) Study(ctx context.Context, id string) (*survey.Study, error) {
 	return s.studyWhere(ctx, "id = ?", id)
 }
 
 // StudyByPublicKey returns the study that respondent URLs name.
-func (s *Store) StudyByPublicKey(ctx context.Context, publicKey string) (*Study, error) {
+func (s *Store) StudyByPublicKey(ctx context.Context, publicKey string) (*survey.Study, error) {
 	return s.studyWhere(ctx, "public_key = ?", publicKey)
 }
 
-func (s *Store) studyWhere(ctx context.Context, cond string, arg string) (*Study, error) {
-	if TextProblem(arg) != "" {
-		return nil, ErrNotFound // no id or key holds such text; never ask the database
+func (s *Store) studyWhere(ctx context.Context, cond string, arg string) (*survey.Study, error) {
+	if survey.TextProblem(arg) != "" {
+		return nil, survey.ErrNotFound // no id or key holds such text; never ask the database
 	}
 	var row studyRow
 	err := s.db.WithContext(ctx).Where(cond, arg).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
+		return nil, survey.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch study: %w", err)
@@ -107,7 +109,7 @@ func (s *Store) studyWhere(ctx context.Context, cond string, arg string) (*Study
 
 // Studies returns a page of studies, newest first, and the cursor of the
 // next page ("" on the last page).
-func (s *Store) Studies(ctx context.Context, f StudyFilter) ([]Study, string, error) {
+func (s *Store) Studies(ctx context.Context, f StudyFilter) ([]survey.Study, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -138,9 +140,9 @@ func (s *Store) Studies(ctx context.Context, f StudyFilter) ([]Study, string, er
 
 // withQuestions loads the questions and options of the given studies in two
 // queries and assembles them.
-func (s *Store) withQuestions(ctx context.Context, rows []studyRow) ([]Study, error) {
+func (s *Store) withQuestions(ctx context.Context, rows []studyRow) ([]survey.Study, error) {
 	if len(rows) == 0 {
-		return []Study{}, nil
+		return []survey.Study{}, nil
 	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {
@@ -155,25 +157,25 @@ func (s *Store) withQuestions(ctx context.Context, rows []studyRow) ([]Study, er
 	if err := db.Where("study_id IN ?", ids).Order("study_id, question_key, position").Find(&orows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to fetch options: %w", err)
 	}
-	options := map[[2]string][]Option{}
+	options := map[[2]string][]survey.Option{}
 	for _, o := range orows {
 		k := [2]string{o.StudyID, o.QuestionKey}
-		options[k] = append(options[k], Option{Key: o.Key, Text: o.Text.V, Positive: o.Positive, Fixed: o.Fixed, Exclusive: o.Exclusive})
+		options[k] = append(options[k], survey.Option{Key: o.Key, Text: o.Text.V, Positive: o.Positive, Fixed: o.Fixed, Exclusive: o.Exclusive})
 	}
-	questions := map[string][]Question{}
+	questions := map[string][]survey.Question{}
 	for _, q := range qrows {
-		questions[q.StudyID] = append(questions[q.StudyID], Question{
-			Key: q.Key, Type: QuestionType(q.Type), Metric: Metric(q.Metric), Text: q.Text.V,
+		questions[q.StudyID] = append(questions[q.StudyID], survey.Question{
+			Key: q.Key, Type: survey.QuestionType(q.Type), Metric: survey.Metric(q.Metric), Text: q.Text.V,
 			Required: q.Required, Randomize: q.Randomize, Scale: q.Scale, Attention: q.Attention,
 			Options: options[[2]string{q.StudyID, q.Key}],
 		})
 	}
-	out := make([]Study, len(rows))
+	out := make([]survey.Study, len(rows))
 	for i := range rows {
 		out[i] = rows[i].study()
 		out[i].Questions = questions[rows[i].ID]
 		if out[i].Questions == nil {
-			out[i].Questions = []Question{}
+			out[i].Questions = []survey.Question{}
 		}
 	}
 	return out, nil
@@ -182,15 +184,15 @@ func (s *Store) withQuestions(ctx context.Context, rows []studyRow) ([]Study, er
 // UpdateStudy applies a patch. Fields that decide who is asked what (see
 // frozenChanges) may not change once the study has been live; a closed
 // study cannot change at all.
-func (s *Store) UpdateStudy(ctx context.Context, id string, in *StudyInput) (*Study, error) {
+func (s *Store) UpdateStudy(ctx context.Context, id string, in *survey.StudyInput) (*survey.Study, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row, err := s.lockStudy(tx, id)
 		if err != nil {
 			return err
 		}
 		current := row.study()
-		if current.Status == StatusClosed {
-			return &ConflictError{Status: current.Status, Detail: "a closed study cannot be changed"}
+		if current.Status == survey.StatusClosed {
+			return &survey.ConflictError{Status: current.Status, Detail: "a closed study cannot be changed"}
 		}
 		qs, err := s.withQuestions(ctx, []studyRow{*row})
 		if err != nil {
@@ -198,11 +200,11 @@ func (s *Store) UpdateStudy(ctx context.Context, id string, in *StudyInput) (*St
 		}
 		old := qs[0].Spec
 		updated := old
-		updated.Questions = append([]Question(nil), old.Questions...)
+		updated.Questions = append([]survey.Question(nil), old.Questions...)
 		in.Apply(&updated)
 		if row.LaunchedAt != nil {
-			if changed := frozenChanges(&old, &updated); len(changed) > 0 {
-				return &ConflictError{Status: current.Status, Field: changed[0], Detail: fmt.Sprintf(
+			if changed := survey.FrozenChanges(&old, &updated); len(changed) > 0 {
+				return &survey.ConflictError{Status: current.Status, Field: changed[0], Detail: fmt.Sprintf(
 					"%s cannot change once a study has been live (status %s)", strings.Join(changed, ", "), current.Status)}
 			}
 		}
@@ -257,7 +259,7 @@ func (s *Store) lockStudy(tx *gorm.DB, id string) (*studyRow, error) {
 	var row studyRow
 	err := q.Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
+		return nil, survey.ErrNotFound
 	}
 	return &row, err
 }
@@ -273,14 +275,14 @@ func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
 			return err
 		}
 		publicKey = row.PublicKey
-		status := Status(row.Status)
+		status := survey.Status(row.Status)
 		switch {
-		case status == StatusDraft:
-		case status == StatusClosed && force:
-		case status == StatusClosed:
-			return &ConflictError{Status: status, Detail: "a closed study holds responses; delete it with ?force=true"}
+		case status == survey.StatusDraft:
+		case status == survey.StatusClosed && force:
+		case status == survey.StatusClosed:
+			return &survey.ConflictError{Status: status, Detail: "a closed study holds responses; delete it with ?force=true"}
 		default:
-			return &ConflictError{Status: status, Detail: fmt.Sprintf("a %s study cannot be deleted; close it first", status)}
+			return &survey.ConflictError{Status: status, Detail: fmt.Sprintf("a %s study cannot be deleted; close it first", status)}
 		}
 		for _, table := range ownedTables {
 			if err := tx.Exec("DELETE FROM "+table+" WHERE study_id = ?", id).Error; err != nil {
@@ -308,9 +310,9 @@ func storeError(action string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var ve *ValidationError
-	var ce *ConflictError
-	if errors.Is(err, ErrNotFound) || errors.As(err, &ve) || errors.As(err, &ce) {
+	var ve *survey.ValidationError
+	var ce *survey.ConflictError
+	if errors.Is(err, survey.ErrNotFound) || errors.As(err, &ve) || errors.As(err, &ce) {
 		return err
 	}
 	return fmt.Errorf("store: unable to %s: %w", action, err)

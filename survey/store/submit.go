@@ -1,54 +1,30 @@
-package survey
+package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"gorm.io/gorm"
 )
 
-// ErrGroupFull means the respondent's group has reached its target.
-var ErrGroupFull = errors.New("the survey is full for this group")
-
-// SubmitRequest is one respondent's submission.
-type SubmitRequest struct {
-	Token   string
-	Answers map[string]any // raw: decoded JSON (UseNumber) or built from a form
-	Locale  string
-	Started string // the page's signed start stamp; "" for API clients
-	Consent bool
-	// ConsentVersion is the consent version the page showed (its hidden
-	// field); 0 means the study's current one, as for API clients.
-	ConsentVersion int
-	UserAgent      string
-	// At backdates the completion, for imports and the demo's simulated
-	// history; the zero value is now. The public API never sets it.
-	At time.Time
-}
-
-// SubmitResult says what happened to a submission.
-type SubmitResult struct {
-	ResponseID string
-	Duplicate  bool // the respondent had answered before; nothing new stored
-}
-
 // Respondent is who a verified token names, with the group the study gives them.
 type Respondent struct {
-	Token *Token
+	Token *survey.Token
 	Hash  string
-	Group Group
+	Group survey.Group
 	// impressions is the pixel's count when deciding the group needed it.
 	impressions *int64
 }
 
 // Respondent verifies a token for this study and resolves the group: from
 // the token (signed_link), the holdout hash, or recorded impressions.
-func (s *Store) Respondent(ctx context.Context, st *Study, token string) (*Respondent, error) {
+func (s *Store) Respondent(ctx context.Context, st *survey.Study, token string) (*Respondent, error) {
 	t, err := st.VerifyToken(token, time.Now())
 	if err != nil {
 		return nil, err
@@ -56,32 +32,25 @@ func (s *Store) Respondent(ctx context.Context, st *Study, token string) (*Respo
 	r := &Respondent{Token: t, Hash: st.RespondentHash(t.RID)}
 	switch {
 	case !st.HasGroups():
-		r.Group = GroupAll
-	case st.Assignment == AssignSignedLink:
+		r.Group = survey.GroupAll
+	case st.Assignment == survey.AssignSignedLink:
 		if t.Group == "" {
-			return nil, fmt.Errorf("%w: a signed_link study needs the group in the token", ErrTokenMalformed)
+			return nil, fmt.Errorf("%w: a signed_link study needs the group in the token", survey.ErrTokenMalformed)
 		}
 		r.Group = t.Group
-	case st.Assignment == AssignHoldout:
+	case st.Assignment == survey.AssignHoldout:
 		r.Group = st.HoldoutGroup(t.RID)
 	default: // exposure
 		freq, err := s.exposureCount(ctx, st.ID, r.Hash)
 		if err != nil {
 			return nil, err
 		}
-		r.Group, r.impressions = GroupControl, &freq
+		r.Group, r.impressions = survey.GroupControl, &freq
 		if freq > 0 {
-			r.Group = GroupExposed
+			r.Group = survey.GroupExposed
 		}
 	}
 	return r, nil
-}
-
-// ConsentHash is the proof kept with a response of which consent text was
-// shown: SHA-256 of the exact text in the respondent's locale.
-func ConsentHash(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:])
 }
 
 // Submit validates a submission and stores it exactly once. It returns
@@ -89,40 +58,40 @@ func ConsentHash(text string) string {
 // (ErrTokenMalformed, ErrTokenSignature, ErrTokenExpired), ErrNotFound for
 // an unknown study, *ValidationError for bad answers or missing consent,
 // *ConflictError when the study is not live, ErrGroupFull.
-func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
-	claimed, err := PeekToken(req.Token)
+func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.SubmitResult, error) {
+	claimed, err := survey.PeekToken(req.Token)
 	if err != nil {
-		return SubmitResult{}, err
+		return survey.SubmitResult{}, err
 	}
 	st, err := s.PublicStudy(ctx, claimed.Study)
 	if err != nil {
-		return SubmitResult{}, err
+		return survey.SubmitResult{}, err
 	}
 	who, err := s.Respondent(ctx, st, req.Token)
 	if err != nil {
-		return SubmitResult{}, err
+		return survey.SubmitResult{}, err
 	}
-	if st.Status != StatusLive {
-		return SubmitResult{}, notLive(st.Status)
+	if st.Status != survey.StatusLive {
+		return survey.SubmitResult{}, notLive(st.Status)
 	}
 	answers, err := st.ParseAnswers(req.Answers)
-	v := &ValidationError{}
-	var ve *ValidationError
+	v := &survey.ValidationError{}
+	var ve *survey.ValidationError
 	if errors.As(err, &ve) {
 		v.Errors = append(v.Errors, ve.Errors...)
 	}
-	locale := st.locale(req.Locale, who.Token.Locale)
-	if req.Locale != "" && !contains(st.Locales, req.Locale) {
-		v.add("locale", "the study speaks %s", strings.Join(st.Locales, ", "))
+	locale := st.Locale(req.Locale, who.Token.Locale)
+	if req.Locale != "" && !slices.Contains(st.Locales, req.Locale) {
+		v.Add("locale", "the study speaks %s", strings.Join(st.Locales, ", "))
 	}
 	now := time.Now().UTC()
 	if !req.At.IsZero() {
 		now = req.At.UTC()
 	}
 	row := responseRow{
-		StudyID: st.ID, ID: NewID(), Respondent: who.Hash, Grp: string(who.Group), Status: "complete",
+		StudyID: st.ID, ID: survey.NewID(), Respondent: who.Hash, Grp: string(who.Group), Status: "complete",
 		Attrs: jsonColumn[map[string]string]{who.Token.Attrs}, Locale: locale,
-		Device: DeviceClass(req.UserAgent), CompletedAt: now, AnswersJSON: jsonColumn[Answers]{answers},
+		Device: survey.DeviceClass(req.UserAgent), CompletedAt: now, AnswersJSON: jsonColumn[survey.Answers]{answers},
 	}
 	version := req.ConsentVersion
 	if version == 0 {
@@ -130,62 +99,51 @@ func (s *Store) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, er
 	}
 	consent, err := s.consentShown(ctx, st, version, locale)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		v.addCode("consent_version", CodeInvalid, "the study has no consent version %d", version)
+	case errors.Is(err, survey.ErrNotFound):
+		v.AddCode("consent_version", survey.CodeInvalid, "the study has no consent version %d", version)
 	case err != nil:
-		return SubmitResult{}, err
+		return survey.SubmitResult{}, err
 	case consent != "":
 		// The respondent accepted the text they were shown, even when the
 		// study's text changed while their page was open.
 		if !req.Consent {
-			v.addCode("consent", CodeConsent, "the respondent must agree to the processing of personal data before answering")
+			v.AddCode("consent", survey.CodeConsent, "the respondent must agree to the processing of personal data before answering")
 		}
-		row.ConsentAt, row.ConsentHash, row.ConsentVersion = &now, ConsentHash(consent), &version
+		row.ConsentAt, row.ConsentHash, row.ConsentVersion = &now, survey.ConsentHash(consent), &version
 	}
-	if err := v.orNil(); err != nil {
-		return SubmitResult{}, err
+	if err := v.Err(); err != nil {
+		return survey.SubmitResult{}, err
 	}
 	if st.HasGroups() {
 		freq, err := who.impressionCount(ctx, s, st)
 		if err != nil {
-			return SubmitResult{}, err
+			return survey.SubmitResult{}, err
 		}
-		if freq > 0 || st.Assignment == AssignExposure {
+		if freq > 0 || st.Assignment == survey.AssignExposure {
 			f := int(min(freq, 1<<30))
 			row.Frequency = &f
 		}
 	}
-	if started, ok := st.readStartStamp(req.Started, who.Hash, now); ok {
+	if started, ok := st.ReadStartStamp(req.Started, who.Hash, now); ok {
 		d := now.Sub(started).Milliseconds()
 		row.StartedAt, row.DurationMs = &started, &d
 	}
 	median, err := s.medianDuration(ctx, st.ID)
 	if err != nil {
-		return SubmitResult{}, err
+		return survey.SubmitResult{}, err
 	}
-	row.Flags = st.qualityFlags(answers, row.DurationMs, median)
-	c := newCell(who.Token.Attrs, row.Device, FrequencyBucket(row.Frequency))
+	row.Flags = st.QualityFlags(answers, row.DurationMs, median)
+	c := survey.NewCell(who.Token.Attrs, row.Device, survey.FrequencyBucket(row.Frequency))
 	row.CellID = c.ID
 	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers})
 }
 
-// locale picks the response's language: what the client says, else the
-// token's, else the study's default.
-func (st *Study) locale(requested, fromToken string) string {
-	for _, l := range []string{requested, fromToken} {
-		if l != "" && contains(st.Locales, l) {
-			return l
-		}
-	}
-	return st.DefaultLocale
-}
-
-func notLive(status Status) error {
-	return &ConflictError{Status: status, Detail: fmt.Sprintf("the study is %s and takes no responses", status)}
+func notLive(status survey.Status) error {
+	return &survey.ConflictError{Status: status, Detail: fmt.Sprintf("the study is %s and takes no responses", status)}
 }
 
 // impressionCount is the respondent's impressions, read once per submission.
-func (r *Respondent) impressionCount(ctx context.Context, s *Store, st *Study) (int64, error) {
+func (r *Respondent) impressionCount(ctx context.Context, s *Store, st *survey.Study) (int64, error) {
 	if r.impressions != nil {
 		return *r.impressions, nil
 	}
@@ -222,7 +180,7 @@ func (s *Store) ResponseID(ctx context.Context, studyID, respondent string) (str
 
 // GroupFull reports whether a group has reached the study's target of
 // completed, unflagged responses.
-func (s *Store) GroupFull(ctx context.Context, st *Study, g Group) (bool, error) {
+func (s *Store) GroupFull(ctx context.Context, st *survey.Study, g survey.Group) (bool, error) {
 	if st.TargetPerGroup <= 0 {
 		return false, nil
 	}

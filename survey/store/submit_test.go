@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
 func TestSubmitStoresOnceUnderConcurrency(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		st := newLiveStudy(t, s, nil)
 		tok := token(st, "u-1", survey.GroupExposed)
 		const n = 50
@@ -67,7 +68,7 @@ func TestSubmitStoresOnceUnderConcurrency(t *testing.T) {
 // TestManyRespondentsConcurrently fills batches with distinct respondents
 // and checks every running count against a recount.
 func TestManyRespondentsConcurrently(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		st := newLiveStudy(t, s, nil)
 		var wg sync.WaitGroup
 		errs := make(chan error, 200)
@@ -109,7 +110,7 @@ func TestManyRespondentsConcurrently(t *testing.T) {
 }
 
 func TestSubmitErrors(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st := newLiveStudy(t, s, nil)
 		other := newLiveStudy(t, s, nil)
@@ -172,7 +173,7 @@ func TestSubmitErrors(t *testing.T) {
 }
 
 func TestQuotasAndAutoClose(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 			target, yes := int64(2), true
@@ -219,7 +220,7 @@ func TestQuotasAndAutoClose(t *testing.T) {
 }
 
 func TestExposureAssignmentAndErasure(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 			a := survey.AssignExposure
@@ -269,7 +270,7 @@ func TestExposureAssignmentAndErasure(t *testing.T) {
 }
 
 func TestConsentAndDuration(t *testing.T) {
-	surveytest.ForEachDB(t, func(t *testing.T, s *survey.Store) {
+	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 			in.Consent = &survey.Text{"ru": "Я согласен на обработку персональных данных", "en": "I agree"}
@@ -314,7 +315,7 @@ func TestConsentAndDuration(t *testing.T) {
 }
 
 func TestSpeedersAndStraightliners(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	ctx := context.Background()
 	st := newLiveStudy(t, s, nil)
 	submitAfter := func(rid string, d time.Duration, a map[string]any) {

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -6,23 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/brandlift/brandlift/survey"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
-
-// User is a dashboard user.
-type User struct {
-	ID          string     `json:"id"`
-	Email       string     `json:"email"`
-	Role        Role       `json:"role"`
-	CreatedAt   time.Time  `json:"created_at"`
-	LastLoginAt *time.Time `json:"last_login_at"`
-}
 
 type userRow struct {
 	ID           string `gorm:"primaryKey"`
@@ -36,64 +27,41 @@ type userRow struct {
 
 func (userRow) TableName() string { return "users" }
 
-func (r *userRow) user() User {
-	return User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt)}
+func (r *userRow) user() survey.User {
+	return survey.User{ID: r.ID, Email: r.Email, Role: survey.Role(r.Role), CreatedAt: r.CreatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt)}
 }
 
-// MinPasswordLength is the shortest password a user may have.
-const MinPasswordLength = 10
-
-// ErrBadCredentials means the email or password is wrong; which one is not said.
-var ErrBadCredentials = errors.New("wrong email or password")
-
 // CreateUser adds a dashboard user with a bcrypt hash of the password.
-func (s *Store) CreateUser(ctx context.Context, email string, role Role, password string) (User, error) {
-	v := &ValidationError{}
-	email = strings.ToLower(strings.TrimSpace(email))
-	switch {
-	case TextProblem(email) != "":
-		v.checkText("email", email)
-	case utf8.RuneCountInString(email) > MaxEmailLength:
-		v.checkLength("email", email, MaxEmailLength)
-	default:
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-			v.add("email", "must be an email address such as anna@example.com")
-		}
-	}
-	if _, err := ParseRole(string(role)); err != nil {
-		v.add("role", "%v", err)
-	}
-	if len(password) < MinPasswordLength || len(password) > 72 {
-		v.add("password", "must be %d to 72 characters", MinPasswordLength)
-	}
-	if err := v.orNil(); err != nil {
-		return User{}, err
+func (s *Store) CreateUser(ctx context.Context, email string, role survey.Role, password string) (survey.User, error) {
+	email, err := survey.ValidateUser(email, role, password)
+	if err != nil {
+		return survey.User{}, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
-		return User{}, fmt.Errorf("store: unable to hash password: %w", err)
+		return survey.User{}, fmt.Errorf("store: unable to hash password: %w", err)
 	}
-	row := userRow{ID: NewID(), Email: email, Role: string(role), PasswordHash: string(hash), CreatedAt: time.Now().UTC()}
+	row := userRow{ID: survey.NewID(), Email: email, Role: string(role), PasswordHash: string(hash), CreatedAt: time.Now().UTC()}
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&userRow{}).Where("email = ?", email).Count(&n).Error; err != nil {
-		return User{}, fmt.Errorf("store: unable to create user: %w", err)
+		return survey.User{}, fmt.Errorf("store: unable to create user: %w", err)
 	}
 	if n > 0 {
-		return User{}, &ValidationError{Errors: []FieldError{{Field: "email", Message: "a user with this email exists"}}}
+		return survey.User{}, &survey.ValidationError{Errors: []survey.FieldError{{Field: "email", Message: "a user with this email exists"}}}
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return User{}, fmt.Errorf("store: unable to create user: %w", err)
+		return survey.User{}, fmt.Errorf("store: unable to create user: %w", err)
 	}
 	return row.user(), nil
 }
 
 // Users lists the active users, oldest first.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
+func (s *Store) Users(ctx context.Context) ([]survey.User, error) {
 	var rows []userRow
 	if err := s.db.WithContext(ctx).Where("disabled_at IS NULL").Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
 	}
-	out := make([]User, len(rows))
+	out := make([]survey.User, len(rows))
 	for i := range rows {
 		out[i] = rows[i].user()
 	}
@@ -110,7 +78,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 
 // DisableUser removes a user's access and ends their sessions. The row is
 // kept so that the audit log still names who did what.
-func (s *Store) DisableUser(ctx context.Context, id string) (User, error) {
+func (s *Store) DisableUser(ctx context.Context, id string) (survey.User, error) {
 	var row userRow
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("id = ? AND disabled_at IS NULL", id).Take(&row).Error; err != nil {
@@ -123,10 +91,10 @@ func (s *Store) DisableUser(ctx context.Context, id string) (User, error) {
 		return tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return User{}, ErrNotFound
+		return survey.User{}, survey.ErrNotFound
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("store: unable to disable user: %w", err)
+		return survey.User{}, fmt.Errorf("store: unable to disable user: %w", err)
 	}
 	return row.user(), nil
 }
@@ -136,35 +104,28 @@ func (s *Store) DisableUser(ctx context.Context, id string) (User, error) {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("brandlift-dummy-password"), bcrypt.DefaultCost)
 
 // CheckPassword returns the user with this email and password.
-func (s *Store) CheckPassword(ctx context.Context, email, password string) (User, error) {
+func (s *Store) CheckPassword(ctx context.Context, email, password string) (survey.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if TextProblem(email) != "" {
+	if survey.TextProblem(email) != "" {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return User{}, ErrBadCredentials // no user has such an email
+		return survey.User{}, survey.ErrBadCredentials // no user has such an email
 	}
 	var row userRow
 	err := s.db.WithContext(ctx).Where("email = ? AND disabled_at IS NULL", email).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return User{}, ErrBadCredentials
+		return survey.User{}, survey.ErrBadCredentials
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("store: unable to read user: %w", err)
+		return survey.User{}, fmt.Errorf("store: unable to read user: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(row.PasswordHash), []byte(password)) != nil {
-		return User{}, ErrBadCredentials
+		return survey.User{}, survey.ErrBadCredentials
 	}
 	now := time.Now().UTC()
 	s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", row.ID).Update("last_login_at", now)
 	row.LastLoginAt = &now
 	return row.user(), nil
-}
-
-// Session is a signed-in dashboard user.
-type Session struct {
-	User      User
-	CSRFToken string
-	ExpiresAt time.Time
 }
 
 type sessionRow struct {
@@ -177,9 +138,6 @@ type sessionRow struct {
 
 func (sessionRow) TableName() string { return "sessions" }
 
-// SessionTTL is how long a dashboard session lasts.
-const SessionTTL = 12 * time.Hour
-
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -187,35 +145,35 @@ func hashToken(token string) string {
 
 // CreateSession starts a session and returns the cookie value, which is
 // stored only as a hash.
-func (s *Store) CreateSession(ctx context.Context, u User) (string, Session, error) {
-	token := randomToken(32)
+func (s *Store) CreateSession(ctx context.Context, u survey.User) (string, survey.Session, error) {
+	token := survey.RandomToken(32)
 	now := time.Now().UTC()
-	row := sessionRow{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(24), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	row := sessionRow{ID: hashToken(token), UserID: u.ID, CSRFToken: survey.RandomToken(24), CreatedAt: now, ExpiresAt: now.Add(survey.SessionTTL)}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", Session{}, fmt.Errorf("store: unable to create session: %w", err)
+		return "", survey.Session{}, fmt.Errorf("store: unable to create session: %w", err)
 	}
-	return token, Session{User: u, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
+	return token, survey.Session{User: u, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // SessionByToken finds a live session by its cookie value.
-func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+func (s *Store) SessionByToken(ctx context.Context, token string) (survey.Session, error) {
 	var row sessionRow
 	err := s.db.WithContext(ctx).Where("id = ? AND expires_at > ?", hashToken(token), time.Now().UTC()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Session{}, ErrNotFound
+		return survey.Session{}, survey.ErrNotFound
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("store: unable to read session: %w", err)
+		return survey.Session{}, fmt.Errorf("store: unable to read session: %w", err)
 	}
 	var u userRow
 	err = s.db.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", row.UserID).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Session{}, ErrNotFound
+		return survey.Session{}, survey.ErrNotFound
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("store: unable to read session user: %w", err)
+		return survey.Session{}, fmt.Errorf("store: unable to read session user: %w", err)
 	}
-	return Session{User: u.user(), CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt.UTC()}, nil
+	return survey.Session{User: u.user(), CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt.UTC()}, nil
 }
 
 // DeleteSession ends a session (logout).
@@ -230,25 +188,18 @@ type loginFailureRow struct {
 
 func (loginFailureRow) TableName() string { return "login_failures" }
 
-// Login throttling: at most LoginMaxFailures failed logins per account and
-// per IP within LoginWindow.
-const (
-	LoginMaxFailures = 10
-	LoginWindow      = 15 * time.Minute
-)
-
 // LoginBlocked reports whether any of the keys has used up its failures,
 // and when the oldest failure in the window expires.
 func (s *Store) LoginBlocked(ctx context.Context, keys ...string) (bool, time.Duration, error) {
-	since := time.Now().UTC().Add(-LoginWindow)
+	since := time.Now().UTC().Add(-survey.LoginWindow)
 	for _, k := range keys {
 		var rows []loginFailureRow
-		err := s.db.WithContext(ctx).Where("key = ? AND at > ?", k, since).Order("at").Limit(LoginMaxFailures).Find(&rows).Error
+		err := s.db.WithContext(ctx).Where("key = ? AND at > ?", k, since).Order("at").Limit(survey.LoginMaxFailures).Find(&rows).Error
 		if err != nil {
 			return false, 0, fmt.Errorf("store: unable to read login failures: %w", err)
 		}
-		if len(rows) >= LoginMaxFailures {
-			return true, max(time.Second, time.Until(rows[0].At.Add(LoginWindow))), nil
+		if len(rows) >= survey.LoginMaxFailures {
+			return true, max(time.Second, time.Until(rows[0].At.Add(survey.LoginWindow))), nil
 		}
 	}
 	return false, 0, nil
@@ -263,7 +214,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, keys ...string) error {
 		rows[i] = loginFailureRow{Key: k, At: now}
 	}
 	db := s.db.WithContext(ctx)
-	db.Where("at < ?", now.Add(-LoginWindow)).Delete(&loginFailureRow{})
+	db.Where("at < ?", now.Add(-survey.LoginWindow)).Delete(&loginFailureRow{})
 	if err := db.Create(&rows).Error; err != nil {
 		return fmt.Errorf("store: unable to record login failure: %w", err)
 	}

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -33,9 +33,9 @@ func (s *Store) VerifyTallies(ctx context.Context, studyID string) error {
 		}
 		flagged := r.Flags != ""
 		day := r.CompletedAt.UTC().Format("2006-01-02")
-		for _, sl := range st.tallySlots(answers) {
-			want[fmt.Sprintf("tally|%s|%s|%v|%s|%s", r.CellID, r.Grp, flagged, sl.question, sl.value)]++
-			want[fmt.Sprintf("daily|%s|%s|%v|%s|%s", day, r.Grp, flagged, sl.question, sl.value)]++
+		for _, sl := range st.TallySlots(answers) {
+			want[fmt.Sprintf("tally|%s|%s|%v|%s|%s", r.CellID, r.Grp, flagged, sl.Question, sl.Value)]++
+			want[fmt.Sprintf("daily|%s|%s|%v|%s|%s", day, r.Grp, flagged, sl.Question, sl.Value)]++
 		}
 		want[fmt.Sprintf("group|%s|%s", r.Grp, r.Flags)]++
 	}

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -13,7 +15,7 @@ import (
 // respondent has does not stop the raking, and a study with no exposed
 // respondents is reported unweighted instead of failing.
 func TestRakingSurvivesOddData(t *testing.T) {
-	s := surveytest.New(t, survey.SQLite)
+	s := surveytest.New(t, store.SQLite)
 	ctx := context.Background()
 	st := newLiveStudy(t, s, func(in *survey.StudyInput) {
 		in.Weighting = &survey.Weighting{Attributes: []string{"age", "gender"}}
@@ -28,7 +30,7 @@ func TestRakingSurvivesOddData(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		submit(fmt.Sprint("c", i), survey.GroupControl, map[string]string{"age": []string{"18-34", "35+"}[i%2], "gender": "f"})
 	}
-	r, err := s.Results(ctx, st.ID, survey.ResultsOptions{Weighting: "rake"})
+	r, err := s.Results(ctx, st.ID, results.Options{Weighting: "rake"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func TestRakingSurvivesOddData(t *testing.T) {
 		submit(fmt.Sprint("e", i), survey.GroupExposed, map[string]string{"age": []string{"18-34", "35+", "18-34"}[i%3], "gender": "f"})
 	}
 	submit("no-gender", survey.GroupExposed, map[string]string{"age": "18-34"})
-	r, err = s.Results(ctx, st.ID, survey.ResultsOptions{Weighting: "rake"})
+	r, err = s.Results(ctx, st.ID, results.Options{Weighting: "rake"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for schema setup
 )
 
@@ -20,15 +21,15 @@ import (
 const EnvPostgres = "TEST_DATABASE_URL"
 
 // Dialects lists the databases this test run covers.
-func Dialects() []survey.Dialect {
+func Dialects() []store.Dialect {
 	if os.Getenv(EnvPostgres) != "" {
-		return []survey.Dialect{survey.SQLite, survey.Postgres}
+		return []store.Dialect{store.SQLite, store.Postgres}
 	}
-	return []survey.Dialect{survey.SQLite}
+	return []store.Dialect{store.SQLite}
 }
 
 // ForEachDB runs fn as a subtest on a fresh migrated store per dialect.
-func ForEachDB(t *testing.T, fn func(t *testing.T, s *survey.Store)) {
+func ForEachDB(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	for _, d := range Dialects() {
 		t.Run(string(d), func(t *testing.T) {
@@ -39,7 +40,7 @@ func ForEachDB(t *testing.T, fn func(t *testing.T, s *survey.Store)) {
 
 // New returns a fresh, migrated store of the given dialect, removed when
 // the test ends.
-func New(t testing.TB, d survey.Dialect) *survey.Store {
+func New(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
 	s := NewUnmigrated(t, d)
 	if _, err := s.Migrate(context.Background()); err != nil {
@@ -49,10 +50,10 @@ func New(t testing.TB, d survey.Dialect) *survey.Store {
 }
 
 // NewUnmigrated returns a fresh, empty store of the given dialect.
-func NewUnmigrated(t testing.TB, d survey.Dialect) *survey.Store {
+func NewUnmigrated(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
 	dsn := DSN(t, d)
-	s, err := survey.Open(context.Background(), dsn)
+	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
@@ -63,9 +64,9 @@ func NewUnmigrated(t testing.TB, d survey.Dialect) *survey.Store {
 // DSN returns the Brandlift DSN of a fresh, empty database of dialect d:
 // a file in the test's temp dir for SQLite, a new schema for PostgreSQL
 // (cheaper than a database, and dropped at the end).
-func DSN(t testing.TB, d survey.Dialect) string {
+func DSN(t testing.TB, d store.Dialect) string {
 	t.Helper()
-	if d == survey.SQLite {
+	if d == store.SQLite {
 		return "sqlite:" + filepath.Join(t.TempDir(), "test.db")
 	}
 	base := os.Getenv(EnvPostgres)
@@ -75,7 +76,7 @@ func DSN(t testing.TB, d survey.Dialect) string {
 	schema := "t_" + strings.ToLower(survey.NewID())
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		t.Fatalf("open %s: %v", survey.MaskDSN(base), err)
+		t.Fatalf("open %s: %v", store.MaskDSN(base), err)
 	}
 	defer admin.Close()
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
@@ -100,9 +101,9 @@ func DSN(t testing.TB, d survey.Dialect) string {
 }
 
 // OpenMigrated opens a store on dsn and applies the migrations.
-func OpenMigrated(t testing.TB, dsn string) *survey.Store {
+func OpenMigrated(t testing.TB, dsn string) *store.Store {
 	t.Helper()
-	s, err := survey.Open(context.Background(), dsn)
+	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -117,17 +118,17 @@ func OpenMigrated(t testing.TB, dsn string) *survey.Store {
 // database itself refuses, as during a failover to a standby or when an
 // operator turns writes off: PostgreSQL sessions with
 // default_transaction_read_only, a SQLite connection with query_only.
-func ReadOnly(t testing.TB, d survey.Dialect, dsn string) *survey.Store {
+func ReadOnly(t testing.TB, d store.Dialect, dsn string) *store.Store {
 	t.Helper()
-	if d == survey.Postgres {
+	if d == store.Postgres {
 		dsn += "&default_transaction_read_only=on"
 	}
-	ro, err := survey.Open(context.Background(), dsn)
+	ro, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { ro.Close() })
-	if d == survey.SQLite {
+	if d == store.SQLite {
 		sqlDB, err := ro.DB().DB()
 		if err != nil {
 			t.Fatal(err)
