@@ -128,7 +128,9 @@ func ExampleSequentialLift() {
 
 func ExampleCheckTarget() {
 	l := stats.CompareProportions(stats.Count{Positive: 700, N: 2000}, stats.Count{Positive: 600, N: 2000}, 0.9)
-	s := stats.CheckTarget(l.AbsLift, l.AbsLiftSE, 0.03, 0.9)
-	fmt.Printf("P(lift > 3 points) = %.2f: %s\n", s.ProbAbove, s.Status)
-	// Output: P(lift > 3 points) = 0.91: achieved
+	e := &stats.Estimate{Value: l.AbsLift, SE: l.AbsLiftSE, CI: l.AbsLiftCI}
+	s := stats.CheckTarget(e, 0.03, false)
+	fmt.Printf("lift %.1f points [%.1f, %.1f]; P(lift > 3 points) = %.2f: %s\n",
+		100*l.AbsLift, 100*l.AbsLiftCI.Lo, 100*l.AbsLiftCI.Hi, s.ProbAbove, s.Status)
+	// Output: lift 5.0 points [2.6, 7.4]; P(lift > 3 points) = 0.91: on_track
 }

@@ -21,11 +21,13 @@ type Rating struct {
 	// Top2Box is the share of answers in the two highest levels with its
 	// Wilson interval; Top2BoxDefined is false when no counts per level
 	// were given.
-	Top2Box        float64  `json:"top2box"`
-	Top2BoxCI      Interval `json:"top2box_ci"`
-	Top2BoxDefined bool     `json:"top2box_defined"`
-	Defined        bool     `json:"defined"`
-	Reason         string   `json:"reason,omitempty"`
+	Top2Box   float64  `json:"top2box"`
+	Top2BoxCI Interval `json:"top2box_ci"`
+	// Top2BoxSE is the binomial standard error sqrt(p(1-p)/n) of Top2Box.
+	Top2BoxSE      float64 `json:"top2box_se"`
+	Top2BoxDefined bool    `json:"top2box_defined"`
+	Defined        bool    `json:"defined"`
+	Reason         string  `json:"reason,omitempty"`
 }
 
 // RatingSummary summarises n ratings from their sum and sum of squares
@@ -74,6 +76,7 @@ func RatingSummary(n int64, sum, sumSq float64, counts []int64, confidence float
 		top := counts[k-1] + counts[k-2]
 		r.Top2Box = float64(top) / fn
 		r.Top2BoxCI = wilson(float64(top), fn, z)
+		r.Top2BoxSE = math.Sqrt(r.Top2Box * (1 - r.Top2Box) / fn)
 		r.Top2BoxDefined = true
 	}
 	if n < 2 {

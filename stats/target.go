@@ -9,9 +9,11 @@ import (
 
 // Target statuses of a SMART KPI target.
 const (
-	TargetAchieved  = "achieved"
-	TargetMissed    = "missed"
-	TargetUncertain = "uncertain"
+	TargetAchieved      = "achieved"        // the interval lies above the target
+	TargetOnTrack       = "on_track"        // deadline ahead, more likely above than not
+	TargetAtRisk        = "at_risk"         // deadline ahead, more likely below
+	TargetMissed        = "missed"          // the deadline passed without achieving it
+	TargetNotEnoughData = "not_enough_data" // no estimate yet, deadline ahead
 )
 
 // ProbAbove returns the probability that the true value exceeds target,
@@ -43,30 +45,63 @@ func ProbAbove(estimate, se, target float64) float64 {
 	return distuv.UnitNormal.CDF((estimate - target) / se)
 }
 
-// TargetStatus is the status of a KPI target such as "ad recall lift of at
-// least 3 points".
-type TargetStatus struct {
-	Target    float64 `json:"target"`
-	ProbAbove float64 `json:"prob_above"`
-	// Status is TargetAchieved when ProbAbove >= confidence, TargetMissed
-	// when ProbAbove <= 1 - confidence, else TargetUncertain.
-	Status string `json:"status"`
+// Estimate is a metric's point estimate with its standard error and its
+// interval at the report's confidence, as a KPI target reads it.
+type Estimate struct {
+	Value float64
+	SE    float64
+	CI    Interval
 }
 
-// CheckTarget returns the status of a KPI target given an estimate and its
-// standard error (see ProbAbove): achieved when the true value beats the
-// target with probability at least confidence (a one-sided test at
-// 1 - confidence), missed when it falls short with that probability,
-// uncertain otherwise.
-func CheckTarget(estimate, se, target, confidence float64) TargetStatus {
-	checkConfidence(confidence)
-	p := ProbAbove(estimate, se, target)
-	s := TargetStatus{Target: target, ProbAbove: p, Status: TargetUncertain}
+// TargetStatus is the status of a KPI target such as "ad recall lift of at
+// least 3 points by 31 March".
+type TargetStatus struct {
+	Target float64 `json:"target"`
+	// ProbAbove is P(true value > target) (see ProbAbove); Defined is
+	// false when there is no estimate yet.
+	ProbAbove float64 `json:"prob_above"`
+	Defined   bool    `json:"defined"`
+	Status    string  `json:"status"`
+}
+
+// CheckTarget returns the status of a KPI target from the metric's
+// estimate (nil while the metric is withheld or undefined) and whether
+// its deadline has passed:
+//
+//   - achieved: the estimate's interval lies wholly above the target
+//     (CI.Lo > target), at any time;
+//   - missed: the deadline has passed and the target is not achieved;
+//   - on_track or at_risk while the deadline is ahead: ProbAbove is at
+//     least 0.5, or below it;
+//   - not_enough_data while the deadline is ahead and there is no estimate.
+//
+// "Achieved" asks for the interval, not for ProbAbove, so that a study is
+// told it reached a target only when the data rule out falling short at
+// the report's confidence (for a symmetric interval at confidence c this is
+// ProbAbove > (1 + c)/2, 0.95 at 90%).
+func CheckTarget(e *Estimate, target float64, pastDeadline bool) TargetStatus {
+	s := TargetStatus{Target: target, Status: TargetNotEnoughData}
+	if e != nil {
+		s.ProbAbove, s.Defined = ProbAbove(e.Value, e.SE, target), true
+	}
 	switch {
-	case p >= confidence:
+	case e != nil && e.CI.Lo > target:
 		s.Status = TargetAchieved
-	case p <= 1-confidence:
+	case pastDeadline:
 		s.Status = TargetMissed
+	case e == nil:
+	case s.ProbAbove >= 0.5:
+		s.Status = TargetOnTrack
+	default:
+		s.Status = TargetAtRisk
 	}
 	return s
+}
+
+// SEFromInterval is the standard error a symmetric normal interval at
+// confidence would have with ci's width: (Hi - Lo) / (2 z). For an
+// asymmetric interval (the log interval of a relative lift) it is an
+// approximation, good enough to say whether a target is on track.
+func SEFromInterval(ci Interval, confidence float64) float64 {
+	return (ci.Hi - ci.Lo) / (2 * zTwoSided(confidence))
 }

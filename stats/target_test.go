@@ -2,35 +2,78 @@ package stats
 
 import (
 	"math"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 )
 
-func TestProbAboveAndTarget(t *testing.T) {
+func TestProbAbove(t *testing.T) {
 	checkNum(t, "at target", ProbAbove(3, 1, 3), 0.5, 1e-15)
 	checkNum(t, "one SE above", ProbAbove(4, 1, 3), 0.8413447460685429, 1e-12)
 	if ProbAbove(4, 0, 3) != 1 || ProbAbove(2, 0, 3) != 0 || ProbAbove(3, 0, 3) != 0.5 {
 		t.Error("se = 0")
 	}
+}
+
+// TestCheckTargetRule: the one rule of KPI targets, case by case.
+func TestCheckTargetRule(t *testing.T) {
+	e := &Estimate{Value: 0.05, SE: 0.01, CI: Interval{0.0336, 0.0664}}
 	for _, tc := range []struct {
-		est, se, target float64
-		want            string
+		e      *Estimate
+		target float64
+		past   bool
+		want   string
 	}{
-		{0.05, 0.01, 0.03, TargetAchieved},
-		{0.01, 0.01, 0.03, TargetMissed},
-		{0.03, 0.01, 0.03, TargetUncertain},
+		{e, 0.03, false, TargetAchieved}, // the interval clears the target
+		{e, 0.03, true, TargetAchieved},  // and stays achieved after the deadline
+		{e, 0.04, false, TargetOnTrack},  // inside the interval, P(above) = 0.84
+		{e, 0.06, false, TargetAtRisk},   // P(above) = 0.16
+		{e, 0.04, true, TargetMissed},    // the deadline passed, not achieved
+		{nil, 0.03, false, TargetNotEnoughData},
+		{nil, 0.03, true, TargetMissed},
 	} {
-		s := CheckTarget(tc.est, tc.se, tc.target, 0.9)
-		if s.Status != tc.want || s.Target != tc.target {
+		s := CheckTarget(tc.e, tc.target, tc.past)
+		if s.Status != tc.want || s.Target != tc.target || s.Defined != (tc.e != nil) {
 			t.Errorf("%+v: %+v", tc, s)
 		}
 	}
-	// With a Lift: probability that the true lift beats 2 points.
-	l := CompareProportions(Count{700, 2000}, Count{600, 2000}, 0.9)
-	s := CheckTarget(l.AbsLift, l.AbsLiftSE, 0.02, 0.9)
-	if s.Status != TargetAchieved || !(s.ProbAbove > 0.9) {
-		t.Errorf("lift target: %+v (lift %v se %v)", s, l.AbsLift, l.AbsLiftSE)
+	checkNum(t, "se from a symmetric interval", SEFromInterval(Interval{-1.6448536269514722, 1.6448536269514722}, 0.9), 1, 1e-12)
+}
+
+// TestTargetWorkedExample checks the KPI targets example of
+// docs/METHODOLOGY.md against CheckTarget, and that the page shows these
+// numbers.
+func TestTargetWorkedExample(t *testing.T) {
+	l := CompareProportions(Count{640, 2000}, Count{270, 1000}, 0.9)
+	e := &Estimate{Value: l.AbsLift, SE: l.AbsLiftSE, CI: l.AbsLiftCI}
+	checkNum(t, "abs lift se", l.AbsLiftSE, math.Sqrt(0.32*0.68/2000+0.27*0.73/1000), 1e-12)
+	doc, err := os.ReadFile("../docs/METHODOLOGY.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	checkNum(t, "abs lift se", l.AbsLiftSE, math.Sqrt(0.35*0.65/2000+0.3*0.7/2000), 1e-12)
+	for _, tc := range []struct {
+		target float64
+		past   bool
+		status string
+		shown  string // how the page writes P(above) and the status
+	}{
+		{0.02, false, TargetAchieved, "2 points: P = 0.957, achieved"},
+		{0.03, false, TargetOnTrack, "3 points: P = 0.874, on_track"},
+		{0.03, true, TargetMissed, "3 points after the deadline: missed"},
+		{0.06, false, TargetAtRisk, "6 points: P = 0.284, at_risk"},
+	} {
+		s := CheckTarget(e, tc.target, tc.past)
+		if s.Status != tc.status {
+			t.Errorf("target %v (past %v): %s, want %s", tc.target, tc.past, s.Status, tc.status)
+		}
+		if !tc.past && !strings.Contains(tc.shown, strconv.FormatFloat(s.ProbAbove, 'f', 3, 64)) {
+			t.Errorf("target %v: P(above) %.4f, the example says %q", tc.target, s.ProbAbove, tc.shown)
+		}
+		if !strings.Contains(string(doc), tc.shown) {
+			t.Errorf("docs/METHODOLOGY.md does not show %q", tc.shown)
+		}
+	}
 }
 
 func TestLiftedUsers(t *testing.T) {

@@ -113,7 +113,7 @@ func TestPanics(t *testing.T) {
 		"sequential tuning":      func() { SequentialLift(good, good, 0.9, -1) },
 		"target se":              func() { ProbAbove(0, -1, 0) },
 		"target NaN":             func() { ProbAbove(math.NaN(), 1, 0) },
-		"check target conf":      func() { CheckTarget(0, 1, 0, 2) },
+		"se from interval conf":  func() { SEFromInterval(Interval{}, 2) },
 		"lifted users reach":     func() { LiftedUsers(0.1, Interval{}, -1, 0) },
 		"lifted users spend inf": func() { LiftedUsers(0.1, Interval{}, 1, math.Inf(1)) },
 	}

@@ -159,31 +159,54 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 	}
 	m := &LiftMetric{Question: q.Key, Option: option, Type: "lift", Metric: q.Metric,
 		Exposed: groupRate(ce, l.Exposed), Control: groupRate(cc, l.Control),
-		AbsLift: l.AbsLift, AbsLiftCI: l.AbsLiftCI, PValue: l.PValue, PValueFisher: l.PValueFisher,
+		AbsLift: l.AbsLift, AbsLiftCI: l.AbsLiftCI, AbsLiftSE: l.AbsLiftSE, AbsLiftWaldCI: l.AbsLiftWaldCI,
+		Z: l.Z, PValue: l.PValue, PValueOneSided: l.PValueOneSided, PValueFisher: l.PValueFisher,
 		ProbPositive: l.ProbPositive, Significant: l.Significant, TargetLift: b.st.PlannedLift(), Notes: l.Reason}
+	why := reasons{}
 	if l.RelLiftDefined {
 		m.RelLift, m.RelLiftCI = ptr(l.RelLift), ptr(l.RelLiftCI)
+	} else {
+		why.set("rel_lift", "no control respondent answered positively: a relative lift is not defined")
 	}
 	if l.HeadroomLiftDefined {
 		m.HeadroomLift, m.HeadroomLiftCI = ptr(l.HeadroomLift), ptr(l.HeadroomLiftCI)
+	} else {
+		why.set("headroom_lift", "every control respondent answered positively: there is no headroom")
+	}
+	if l.AbsLiftWaldCI.Lo == l.AbsLiftWaldCI.Hi {
+		why.set("abs_lift_wald_ci", "both rates are 0% or 100%: the Wald interval has no width (the Newcombe interval still has)")
+	}
+	switch {
+	case b.st.Reach <= 0:
+		why.set("lifted_users", "the study sets no reach")
+	case b.st.Spend <= 0:
+		why.set("cost_per_lifted_user", "the study sets no spend")
 	}
 	if b.st.Reach > 0 {
 		im := stats.LiftedUsers(l.AbsLift, l.AbsLiftCI, float64(b.st.Reach), b.st.Spend)
 		m.LiftedUsers, m.LiftedUsersCI = ptr(im.LiftedUsers), ptr(im.LiftedUsersCI)
 		if b.st.Spend > 0 && im.CostPerLiftedUserDefined {
 			m.CostPerLiftedUser = ptr(im.CostPerLiftedUser)
+		} else if b.st.Spend > 0 {
+			why.set("cost_per_lifted_user", "the lift is not positive: no one was lifted, so there is no cost per lifted user")
 		}
 		if b.st.Spend > 0 && im.CostPerLiftedUserCIDefined {
 			m.CostPerLiftedUserCI = ptr(im.CostPerLiftedUserCI)
+		} else if b.st.Spend > 0 && im.CostPerLiftedUserDefined {
+			why.set("cost_per_lifted_user_ci", "the lifted users' interval reaches 0: the cost has no upper bound")
 		}
 	}
 	pc, nE, nC := l.Control.Rate, effectiveN(ce.N, l.Exposed.EffectiveN), effectiveN(cc.N, l.Control.EffectiveN)
 	alpha := 1 - b.confidence
 	if mde, ok := stats.MinDetectableLift(pc, nE, nC, alpha, mdePower, stats.TwoSided); ok {
 		m.MDE = ptr(mde)
+	} else {
+		why.set("mde", "no lift, even to a rate of 100%, is detectable with 80% power at these group sizes")
 	}
 	if need, ok := stats.StillNeededPerGroup(pc, b.st.PlannedLift(), nE, nC, alpha, mdePower, stats.TwoSided); ok {
 		m.NeededPerGroup = ptr(need)
+	} else {
+		why.set("n_needed_per_group", "the control rate plus the target lift is not a rate between 0% and 100%")
 	}
 	seqE, seqC := ce, cc
 	if b.v.weight != nil { // effective counts, as the weighted tests use
@@ -191,6 +214,7 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 		seqC = effectiveCount(l.Control.Rate, l.Control.EffectiveN)
 	}
 	m.Sequential = stats.SequentialLift(seqE, seqC, b.confidence, float64(2*b.st.TargetPerGroup))
+	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
 	ms.lifts = append(ms.lifts, m)
 	ms.measures[key] = &measure{key: key, lift: m, liftStat: &l}
@@ -232,10 +256,14 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 		return
 	}
 	m := &NPSMetric{Question: q.Key, Type: "nps"}
+	why := reasons{}
 	summary := map[survey.Group]stats.NPS{}
 	for _, g := range b.groups() {
 		counts, _ := b.npsCounts(q, g)
 		s := stats.NPSFromCounts(counts, b.confidence)
+		if s.CI.Lo == s.CI.Hi {
+			why.set(string(g)+".ci", s.Reason)
+		}
 		summary[g] = s
 		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &NPSGroup{N: s.N, NPS: s.NPS, CI: s.CI,
 			Promoters: s.Promoters, Passives: s.Passives, Detractors: s.Detractors}
@@ -245,7 +273,11 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 		main = summary[survey.GroupExposed]
 		c := stats.CompareNPS(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
 		m.Diff, m.DiffCI, m.PValue = ptr(c.Diff), ptr(c.DiffCI), ptr(c.PValue)
+		if !c.Defined {
+			why.set("diff_ci", c.Reason)
+		}
 	}
+	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
 	ms.measures[q.Key] = &measure{key: q.Key, nps: &main}
 }
@@ -270,9 +302,13 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 		return
 	}
 	m := &RatingMetric{Question: q.Key, Type: "rating", Scale: q.Scale}
+	why := reasons{}
 	summary := map[survey.Group]stats.Rating{}
 	for _, g := range b.groups() {
 		r, levels := b.ratingSummary(q, g)
+		if r.MeanCI.Lo == r.MeanCI.Hi {
+			why.set(string(g)+".mean_ci", r.Reason)
+		}
 		summary[g] = r
 		*byGroup(g, &m.Exposed, &m.Control, &m.All) = &RatingGroup{N: r.N, Mean: r.Mean, MeanCI: r.MeanCI, SD: r.SD,
 			Top2Box: r.Top2Box, Top2BoxCI: r.Top2BoxCI, Levels: levels}
@@ -282,7 +318,11 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 		main = summary[survey.GroupExposed]
 		c := stats.CompareRatings(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
 		m.MeanDiff, m.MeanDiffCI, m.PValue = ptr(c.MeanDiff), ptr(c.MeanDiffCI), ptr(c.PValue)
+		if !c.Defined {
+			why.set("mean_diff_ci", c.Reason)
+		}
 	}
+	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
 	ms.measures[q.Key] = &measure{key: q.Key, rating: &main}
 }
@@ -312,4 +352,23 @@ func byGroup[T any](g survey.Group, exposed, control, all *T) *T {
 		return control
 	}
 	return all
+}
+
+// reasons collects why fields of a metric are not computed, by field path.
+type reasons map[string]string
+
+// set records a reason; an empty one (a stats result that gave none) says
+// only that the value is undefined for these data.
+func (r reasons) set(field, why string) {
+	if why == "" {
+		why = "not defined for these data"
+	}
+	r[field] = why
+}
+
+func (r reasons) orNil() map[string]string {
+	if len(r) == 0 {
+		return nil
+	}
+	return r
 }

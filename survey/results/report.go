@@ -89,13 +89,20 @@ type LiftMetric struct {
 	Control  GroupRate     `json:"control"`
 	Exposed  GroupRate     `json:"exposed"`
 
-	AbsLift        float64         `json:"abs_lift"`
-	AbsLiftCI      stats.Interval  `json:"abs_lift_ci"`
+	AbsLift   float64        `json:"abs_lift"`
+	AbsLiftCI stats.Interval `json:"abs_lift_ci"`
+	// AbsLiftSE is the unpooled standard error of AbsLift (KPI targets
+	// use it); AbsLiftWaldCI the Wald interval, for comparison with tools
+	// that show it.
+	AbsLiftSE      float64         `json:"abs_lift_se"`
+	AbsLiftWaldCI  stats.Interval  `json:"abs_lift_wald_ci"`
 	RelLift        *float64        `json:"rel_lift"`    // null when the control rate is 0
 	RelLiftCI      *stats.Interval `json:"rel_lift_ci"` // null when the control rate is 0
 	HeadroomLift   *float64        `json:"headroom_lift"`
 	HeadroomLiftCI *stats.Interval `json:"headroom_lift_ci"`
+	Z              float64         `json:"z"`
 	PValue         float64         `json:"p_value"`
+	PValueOneSided float64         `json:"p_value_one_sided"`
 	PValueFisher   float64         `json:"p_value_fisher"`
 	QValue         float64         `json:"q_value"`
 	ProbPositive   float64         `json:"prob_positive"`
@@ -115,6 +122,9 @@ type LiftMetric struct {
 
 	Sequential stats.Sequential `json:"sequential"`
 	Notes      string           `json:"notes,omitempty"`
+	// Reasons says, by field name, why a field is null, absent or a
+	// zero-width interval for these data.
+	Reasons map[string]string `json:"reasons,omitempty"`
 }
 
 // RateMetric is a choice question's share in a one-population (nps) study.
@@ -146,6 +156,9 @@ type NPSMetric struct {
 	Diff     *float64        `json:"diff,omitempty"`
 	DiffCI   *stats.Interval `json:"diff_ci,omitempty"`
 	PValue   *float64        `json:"p_value,omitempty"`
+	// Reasons says, by field path (exposed.ci, diff_ci), why an interval
+	// has no width or a test is undefined.
+	Reasons map[string]string `json:"reasons,omitempty"`
 }
 
 // RatingGroup is one group's ratings.
@@ -170,6 +183,9 @@ type RatingMetric struct {
 	MeanDiff   *float64        `json:"mean_diff,omitempty"`
 	MeanDiffCI *stats.Interval `json:"mean_diff_ci,omitempty"`
 	PValue     *float64        `json:"p_value,omitempty"`
+	// Reasons says, by field path (exposed.mean_ci, mean_diff_ci), why an
+	// interval has no width or a test is undefined.
+	Reasons map[string]string `json:"reasons,omitempty"`
 }
 
 // TextMetric is a text question: how many answered, and the latest answers.
@@ -248,6 +264,9 @@ type TargetReport struct {
 	ProbAbove *float64        `json:"prob_above"`
 	// Status: achieved (the interval clears the target), on_track or
 	// at_risk (by ProbAbove, while the deadline is ahead), missed (the
-	// deadline passed without achieving it), or not_enough_data.
+	// deadline passed without achieving it), or not_enough_data: the rule
+	// of stats.CheckTarget.
 	Status string `json:"status"`
+	// Reason says why Estimate, CI and ProbAbove are null.
+	Reason string `json:"reason,omitempty"`
 }

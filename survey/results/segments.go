@@ -75,16 +75,18 @@ func frequencyCurves(st *survey.Study, base *builder) []FrequencyCurve {
 			control := stats.Count{Positive: base.v.sum(q.Key, survey.GroupControl, slots), N: base.answered(q.Key, survey.GroupControl)}
 			cp := stats.OneProportion(control, base.confidence)
 			fc := FrequencyCurve{Question: q.Key, Option: opt, Control: groupRate(control, cp)}
-			for _, bucket := range frequencyBuckets {
+			counts := make([]stats.Count, len(frequencyBuckets))
+			for i, bucket := range frequencyBuckets {
 				in := func(cell int, g survey.Group) bool {
 					return g == survey.GroupExposed && data.cells[cell].FrequencyBucket == bucket
 				}
 				v := &view{data: data, include: in}
-				c := stats.Count{Positive: v.sum(q.Key, survey.GroupExposed, slots), N: v.sum(q.Key, survey.GroupExposed, isSlot(survey.SlotAnswered))}
-				l := stats.CompareProportions(c, control, base.confidence)
-				fc.Buckets = append(fc.Buckets, FrequencyPoint{Bucket: bucket, N: c.N, Rate: l.Exposed.Rate,
+				counts[i] = stats.Count{Positive: v.sum(q.Key, survey.GroupExposed, slots), N: v.sum(q.Key, survey.GroupExposed, isSlot(survey.SlotAnswered))}
+			}
+			for i, l := range stats.FrequencyCurve(counts, control, base.confidence) {
+				fc.Buckets = append(fc.Buckets, FrequencyPoint{Bucket: frequencyBuckets[i], N: counts[i].N, Rate: l.Exposed.Rate,
 					AbsLift: l.AbsLift, AbsLiftCI: l.AbsLiftCI, PValue: l.PValue,
-					Enough: stats.EnoughData(c.N, control.N)})
+					Enough: stats.EnoughData(counts[i].N, control.N)})
 			}
 			out = append(out, fc)
 		}

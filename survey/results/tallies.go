@@ -1,6 +1,9 @@
 package results
 
-import "github.com/brandlift/brandlift/survey"
+import (
+	"github.com/brandlift/brandlift/stats"
+	"github.com/brandlift/brandlift/survey"
+)
 
 // Tallies are a study's running counts, aggregated in SQL by cell, group,
 // question and slot: the sufficient statistics of every number in the
@@ -102,7 +105,9 @@ func (v *view) perCell(question string, g survey.Group, slots func(string) bool)
 func (v *view) slotCounts(question string, g survey.Group) (map[string]float64, int64) {
 	raw := map[string]float64{}
 	var answered int64
-	var wsum, w2sum float64
+	var wsum float64
+	var weights []float64 // of the answered counts, for Kish's n_eff
+	var counts []int64
 	for _, e := range v.data.byQuestion[question] {
 		if e.grp != g || !v.counts(e) {
 			continue
@@ -114,13 +119,13 @@ func (v *view) slotCounts(question string, g survey.Group) (map[string]float64, 
 		if e.slot == survey.SlotAnswered {
 			answered += e.n
 			wsum += w * float64(e.n)
-			w2sum += w * w * float64(e.n)
+			weights, counts = append(weights, w), append(counts, e.n)
 			continue
 		}
 		raw[e.slot] += w * float64(e.n)
 	}
 	if v.weight != nil && wsum > 0 {
-		neff := wsum * wsum / w2sum
+		neff := stats.KishEffectiveN(weights, counts)
 		for k := range raw {
 			raw[k] *= neff / wsum
 		}

@@ -1,58 +1,35 @@
 package results
 
 import (
-	"math"
-
 	"github.com/brandlift/brandlift/survey"
 
 	"github.com/brandlift/brandlift/stats"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Target statuses.
-const (
-	TargetAchieved = "achieved"
-	TargetOnTrack  = "on_track"
-	TargetAtRisk   = "at_risk"
-	TargetMissed   = "missed"
-	TargetNoData   = "not_enough_data"
-)
-
-// targetReports checks each SMART KPI target against the report's numbers.
+// targetReports checks each SMART KPI target against the report's numbers
+// by the one rule of stats.CheckTarget.
 func targetReports(st *survey.Study, ms metricSet, o Options) []TargetReport {
 	var out []TargetReport
-	z := distuv.UnitNormal.Quantile(1 - (1-o.Confidence)/2)
 	for _, t := range st.Targets {
-		tr := TargetReport{Target: t, Status: TargetNoData}
-		est, se, ci, ok := targetEstimate(st, ms, t, z)
-		if ok {
-			tr.Estimate, tr.CI = ptr(est), ptr(ci)
-			p := stats.ProbAbove(est, se, t.Target)
-			tr.ProbAbove = ptr(p)
-			switch {
-			case ci.Lo > t.Target:
-				tr.Status = TargetAchieved
-			case o.Now.After(t.Deadline):
-				tr.Status = TargetMissed
-			case p >= 0.5:
-				tr.Status = TargetOnTrack
-			default:
-				tr.Status = TargetAtRisk
-			}
-		} else if o.Now.After(t.Deadline) {
-			tr.Status = TargetMissed
+		e := targetEstimate(st, ms, t, o.Confidence)
+		s := stats.CheckTarget(e, t.Target, o.Now.After(t.Deadline))
+		tr := TargetReport{Target: t, Status: s.Status}
+		if e != nil {
+			tr.Estimate, tr.CI, tr.ProbAbove = ptr(e.Value), ptr(e.CI), ptr(s.ProbAbove)
+		} else {
+			tr.Reason = "the metric has no estimate yet: not enough data, or undefined for these data"
 		}
 		out = append(out, tr)
 	}
 	return out
 }
 
-// targetEstimate finds a target's estimate, standard error and interval.
-// ok is false when the metric is withheld or undefined.
-func targetEstimate(st *survey.Study, ms metricSet, t survey.Target, z float64) (est, se float64, ci stats.Interval, ok bool) {
+// targetEstimate finds the estimate a target is checked against: nil when
+// the metric is withheld or undefined.
+func targetEstimate(st *survey.Study, ms metricSet, t survey.Target, confidence float64) *stats.Estimate {
 	q := st.Question(t.Question)
 	if q == nil {
-		return 0, 0, ci, false
+		return nil
 	}
 	option := t.Option
 	if option == "" && q.Type == survey.MultiChoice {
@@ -65,38 +42,31 @@ func targetEstimate(st *survey.Study, ms metricSet, t survey.Target, z float64) 
 	}
 	m := ms.measures[measureKey(t.Question, option)]
 	if m == nil || m.withheld {
-		return 0, 0, ci, false
+		return nil
 	}
 	switch t.Measure {
 	case "abs_lift":
-		if m.liftStat == nil || !m.liftStat.Defined {
-			return 0, 0, ci, false
+		if m.liftStat != nil && m.liftStat.Defined {
+			l := m.liftStat
+			return &stats.Estimate{Value: l.AbsLift, SE: l.AbsLiftSE, CI: l.AbsLiftCI}
 		}
-		return m.liftStat.AbsLift, m.liftStat.AbsLiftSE, m.liftStat.AbsLiftCI, true
 	case "rel_lift":
-		if m.liftStat == nil || !m.liftStat.RelLiftDefined {
-			return 0, 0, ci, false
+		if m.liftStat != nil && m.liftStat.RelLiftDefined {
+			l := m.liftStat
+			return &stats.Estimate{Value: l.RelLift, SE: stats.SEFromInterval(l.RelLiftCI, confidence), CI: l.RelLiftCI}
 		}
-		// The log interval is not symmetric; its width gives an SE on the
-		// ratio scale good enough for a status.
-		l := m.liftStat
-		return l.RelLift, (l.RelLiftCI.Hi - l.RelLiftCI.Lo) / (2 * z), l.RelLiftCI, true
 	case "nps":
-		if m.nps == nil || !m.nps.Defined {
-			return 0, 0, ci, false
+		if m.nps != nil && m.nps.Defined {
+			return &stats.Estimate{Value: m.nps.NPS, SE: m.nps.SE, CI: m.nps.CI}
 		}
-		return m.nps.NPS, m.nps.SE, m.nps.CI, true
 	case "top2box":
-		if m.rating == nil || !m.rating.Top2BoxDefined {
-			return 0, 0, ci, false
+		if r := m.rating; r != nil && r.Top2BoxDefined {
+			return &stats.Estimate{Value: r.Top2Box, SE: r.Top2BoxSE, CI: r.Top2BoxCI}
 		}
-		r := m.rating
-		return r.Top2Box, math.Sqrt(r.Top2Box * (1 - r.Top2Box) / float64(r.N)), r.Top2BoxCI, true
 	case "mean":
-		if m.rating == nil || !m.rating.MeanCIDefined {
-			return 0, 0, ci, false
+		if r := m.rating; r != nil && r.MeanCIDefined {
+			return &stats.Estimate{Value: r.Mean, SE: r.SE, CI: r.MeanCI}
 		}
-		return m.rating.Mean, m.rating.SE, m.rating.MeanCI, true
 	}
-	return 0, 0, ci, false
+	return nil
 }
