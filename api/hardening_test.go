@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 )
 
 func TestPublicRateLimit(t *testing.T) {
@@ -165,4 +167,44 @@ func TestAuditLog(t *testing.T) {
 		app.do("GET", "/api/v1/audit", survey.RoleMarketer, nil).status(http.StatusForbidden)
 		_ = other
 	})
+}
+
+// TestRateLimiterForgetsIdleAddresses: buckets of addresses not seen for
+// two minutes are gone, without a scan, and a returning address starts
+// with a full bucket (the same answer as if it had been kept).
+func TestRateLimiterForgetsIdleAddresses(t *testing.T) {
+	l := newRateLimiter(60)
+	now := time.Unix(0, 0)
+	l.now = func() time.Time { return now }
+	for i := 0; i < 5000; i++ {
+		l.allow("10.0.0." + strconv.Itoa(i))
+	}
+	idle := func() int {
+		n := 0
+		for i := range l.shards {
+			for _, m := range []map[string]*rate.Limiter{l.shards[i].current, l.shards[i].previous} {
+				for ip := range m {
+					if strings.HasPrefix(ip, "10.0.0.") {
+						n++
+					}
+				}
+			}
+		}
+		return n
+	}
+	if idle() != 5000 {
+		t.Fatalf("%d buckets after 5000 addresses", idle())
+	}
+	for step := 0; step < 2; step++ {
+		now = now.Add(61 * time.Second)
+		for i := 0; i < 2000; i++ { // traffic from other addresses reaches every shard
+			l.allow("busy-" + strconv.Itoa(i))
+		}
+	}
+	if n := idle(); n != 0 {
+		t.Errorf("%d buckets of idle addresses kept two minutes later", n)
+	}
+	if ok, _ := l.allow("10.0.0.1"); !ok {
+		t.Error("a returning address is refused")
+	}
 }

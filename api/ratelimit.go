@@ -1,6 +1,7 @@
 package api
 
 import (
+	"hash/maphash"
 	"math"
 	"net/http"
 	"strconv"
@@ -8,60 +9,68 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 )
 
-// rateLimiter is a per-IP token bucket: each IP may make `perMinute`
-// requests a minute, with bursts up to a minute's worth. Buckets live in
-// this replica's memory; behind N replicas an IP gets up to N times the
-// rate, which is the price of keeping replicas stateless.
+// rateLimiter gives each IP a token bucket (golang.org/x/time/rate) of
+// perMinute requests a minute, with bursts up to a minute's worth.
+// Buckets live in this replica's memory; behind N replicas an IP gets up to
+// N times the rate, which is the price of keeping replicas stateless.
+//
+// The addresses are spread over shards, each with its own lock, so that
+// one busy address does not serialise everyone. Idle addresses are
+// forgotten without ever scanning them: each shard keeps two generations
+// of buckets and, once a minute, drops the older one. A bucket untouched
+// for a minute has refilled and holds no information, so forgetting it
+// changes no answer.
 type rateLimiter struct {
-	perMinute float64
-	mu        sync.Mutex
-	buckets   map[string]*bucket
-	calls     int
-	now       func() time.Time
+	limit  rate.Limit
+	burst  int
+	shards [64]limiterShard
+	seed   maphash.Seed
+	now    func() time.Time
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
+type limiterShard struct {
+	mu       sync.Mutex
+	current  map[string]*rate.Limiter
+	previous map[string]*rate.Limiter
+	rotated  time.Time
 }
 
 func newRateLimiter(perMinute int) *rateLimiter {
-	return &rateLimiter{perMinute: float64(perMinute), buckets: map[string]*bucket{}, now: time.Now}
+	l := &rateLimiter{limit: rate.Limit(float64(perMinute) / 60), burst: perMinute, seed: maphash.MakeSeed(), now: time.Now}
+	for i := range l.shards {
+		l.shards[i].current = map[string]*rate.Limiter{}
+	}
+	return l
 }
 
 // allow takes a token for ip, or says how long until one is free.
 func (l *rateLimiter) allow(ip string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	now := l.now()
-	l.calls++
-	if l.calls%1024 == 0 {
-		l.sweep(now)
+	sh := &l.shards[maphash.String(l.seed, ip)%uint64(len(l.shards))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.rotated.IsZero() {
+		sh.rotated = now
 	}
-	b, ok := l.buckets[ip]
-	if !ok {
-		b = &bucket{tokens: l.perMinute, last: now}
-		l.buckets[ip] = b
+	if now.Sub(sh.rotated) >= time.Minute {
+		sh.previous, sh.current, sh.rotated = sh.current, map[string]*rate.Limiter{}, now
 	}
-	b.tokens = math.Min(l.perMinute, b.tokens+now.Sub(b.last).Minutes()*l.perMinute)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	wait := time.Duration((1 - b.tokens) / l.perMinute * float64(time.Minute))
-	return false, wait
-}
-
-// sweep forgets buckets that have refilled: they hold no information.
-func (l *rateLimiter) sweep(now time.Time) {
-	for ip, b := range l.buckets {
-		if now.Sub(b.last) > time.Minute {
-			delete(l.buckets, ip)
+	b := sh.current[ip]
+	if b == nil {
+		if b = sh.previous[ip]; b == nil {
+			b = rate.NewLimiter(l.limit, l.burst)
 		}
+		sh.current[ip] = b
 	}
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // refused: the token is not spent
+		return false, d
+	}
+	return true, 0
 }
 
 // middleware answers 429 problem+json with Retry-After past the limit.
