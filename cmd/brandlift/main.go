@@ -44,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if h, ok := commandHelp[args[0]]; ok && len(args) > 1 && isHelp(args[1]) {
+		fmt.Fprint(stdout, h)
+		return 0
+	}
 	var err error
 	switch args[0] {
 	case "serve":
