@@ -20,5 +20,5 @@ func (s *Server) openapi(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, openapiDocument)
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDocument)
 }

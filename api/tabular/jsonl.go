@@ -20,6 +20,7 @@ type jsonlWriter struct {
 	buf  []byte
 }
 
+// NewJSONL writes nothing up front: every line is a whole object.
 func NewJSONL(w io.Writer, cols []survey.ExportColumn, _ Options) (Writer, error) {
 	jw := &jsonlWriter{w: w, keys: make([][]byte, len(cols)), buf: make([]byte, 0, 1024)}
 	for i, c := range cols {

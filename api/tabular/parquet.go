@@ -24,17 +24,19 @@ const parquetBatch = 256
 // Snappy-compressed, which DuckDB, pandas (pyarrow), Spark and R's arrow
 // all read. Values are verbatim: no formula neutralising.
 type parquetWriter struct {
-	w     *parquet.Writer
+	w     *parquet.GenericWriter[any]
 	cols  []survey.ExportColumn
 	batch []parquet.Row
 }
 
+// NewParquet starts a Parquet file of the columns; the schema is known only
+// at run time, hence the writer of any rows.
 func NewParquet(w io.Writer, cols []survey.ExportColumn, _ Options) (Writer, error) {
 	schema, err := parquetSchema(cols)
 	if err != nil {
 		return nil, err
 	}
-	pw := parquet.NewWriter(w, schema,
+	pw := parquet.NewGenericWriter[any](w, schema,
 		parquet.MaxRowsPerRowGroup(parquetRowGroup),
 		parquet.Compression(&parquet.Snappy),
 	)
