@@ -45,6 +45,7 @@ type Principal struct {
 	KeyName string
 	User    *survey.User // the dashboard user, if signed in
 	session string       // the session cookie value, for logout
+	csrf    string       // the session's CSRF token, for the dashboard's forms
 }
 
 // Actor names the principal in the audit log.
@@ -117,10 +118,7 @@ func (s *Server) authenticate(c echo.Context) (Principal, error) {
 }
 
 func (s *Server) sessionPrincipal(c echo.Context, token string) (Principal, error) {
-	sess, err := s.store.SessionByToken(c.Request().Context(), token)
-	if errors.Is(err, survey.ErrNotFound) {
-		return Principal{}, unauthorized("the session has ended; sign in again")
-	}
+	p, err := s.sessionOf(c, token)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -128,11 +126,24 @@ func (s *Server) sessionPrincipal(c echo.Context, token string) (Principal, erro
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:
 		sent := c.Request().Header.Get(CSRFHeader)
-		if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(sent), []byte(p.csrf)) != 1 {
 			return Principal{}, newProblem(http.StatusForbidden, "csrf",
 				"a request that changes data with a session cookie needs the session's token in the "+CSRFHeader+" header")
 		}
 	}
+	return p, nil
+}
+
+// sessionOf finds the signed-in user of a session cookie, without the
+// CSRF check (the dashboard's forms carry the token in a field).
+func (s *Server) sessionOf(c echo.Context, token string) (Principal, error) {
+	sess, err := s.store.SessionByToken(c.Request().Context(), token)
+	if errors.Is(err, survey.ErrNotFound) {
+		return Principal{}, unauthorized("the session has ended; sign in again")
+	}
+	if err != nil {
+		return Principal{}, err
+	}
 	u := sess.User
-	return Principal{Role: u.Role, User: &u, session: token}, nil
+	return Principal{Role: u.Role, User: &u, session: token, csrf: sess.CSRFToken}, nil
 }

@@ -351,9 +351,8 @@ func pickLang(c echo.Context, st *survey.Study, fromToken string) string {
 	return fallback
 }
 
-// html renders a template with the security headers every page carries.
-// Scripts and styles come only from our own origin or carry the nonce;
-// the page may be framed only by the origins the study allows.
+// html renders a respondent page; it may be framed only by the origins
+// the study allows.
 func (s *Server) html(c echo.Context, status int, name string, data any, st *survey.Study) error {
 	nonce := newNonce()
 	switch d := data.(type) {
@@ -370,18 +369,25 @@ func (s *Server) html(c echo.Context, status int, name string, data any, st *sur
 	if st != nil && len(st.FrameAncestors) > 0 {
 		frame = strings.Join(st.FrameAncestors, " ")
 	}
+	// Survey URLs carry tokens: no page they lead to may see them.
+	return writePage(c, status, buf.Bytes(), nonce, frame, "no-referrer")
+}
+
+// writePage sends a rendered page with the security headers every page
+// carries. Scripts and styles come only from our own origin or carry the
+// nonce; frame says which origins may frame the page.
+func writePage(c echo.Context, status int, body []byte, nonce, frame, referrer string) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'; "+
 		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "+frame)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer") // survey URLs carry tokens
+	h.Set("Referrer-Policy", referrer)
 	h.Set("Cache-Control", "no-store")
 	if c.Scheme() == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
 	// Pages are a few KB; compressing them costs less than a phone's
 	// round trip on a slow network saves.
-	body := buf.Bytes()
 	h.Set("Vary", "Accept-Encoding")
 	if enc := frontend.Negotiate(c.Request().Header.Get("Accept-Encoding")); enc != "" {
 		body = frontend.Compress(enc, body, false)

@@ -83,6 +83,7 @@ func (s *Server) register() {
 		}
 		s.echo.Add(r.method, r.path, h)
 	}
+	s.registerPages()
 }
 
 func hasAnyPrefix(path string, prefixes []string) bool {

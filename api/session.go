@@ -36,14 +36,25 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeJSON(c, managementBodyLimit, &in); err != nil {
 		return err
 	}
+	reply, err := s.signIn(c, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, reply)
+}
+
+// signIn checks a password under the sign-in throttle, starts a session
+// and sets its cookie: the API's login and the dashboard's sign-in form
+// both come here, so they refuse and record the same things.
+func (s *Server) signIn(c echo.Context, email, password string) (LoginReply, error) {
 	ctx := c.Request().Context()
 	// No account has an email longer than the limit; cutting what was
 	// typed keeps a huge body out of the throttle table and the audit log.
-	typed := truncateRunes(in.Email, survey.MaxEmailLength)
+	typed := truncateRunes(email, survey.MaxEmailLength)
 	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(typed)), "ip:" + c.RealIP()}
 	blocked, wait, err := s.store.LoginBlocked(ctx, keys...)
 	if err != nil {
-		return err
+		return LoginReply{}, err
 	}
 	if blocked {
 		s.auditLoginFailure(c, typed, "throttled")
@@ -51,32 +62,40 @@ func (s *Server) login(c echo.Context) error {
 		p := newProblem(http.StatusTooManyRequests, "login-throttled",
 			"too many failed sign-ins for this account or address; retry in "+secs+" s")
 		p.headers = map[string]string{"Retry-After": secs}
-		return p
+		return LoginReply{}, p
 	}
-	u, err := s.store.CheckPassword(ctx, in.Email, in.Password)
+	u, err := s.store.CheckPassword(ctx, email, password)
 	if errors.Is(err, survey.ErrBadCredentials) {
 		if err := s.store.RecordLoginFailure(ctx, keys...); err != nil {
-			return err
+			return LoginReply{}, err
 		}
 		s.auditLoginFailure(c, typed, "wrong_credentials")
-		return unauthorized("wrong email or password")
+		return LoginReply{}, unauthorized("wrong email or password")
 	}
 	if err != nil {
-		return err
+		return LoginReply{}, err
 	}
 	token, sess, err := s.store.CreateSession(ctx, u)
 	if err != nil {
-		return err
+		return LoginReply{}, err
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https", Expires: sess.ExpiresAt,
 		MaxAge: int(survey.SessionTTL.Seconds())})
 	s.audit(c, Principal{User: &u}, "user.login", "", nil)
-	return writeJSON(c, http.StatusOK, LoginReply{User: u, CSRFToken: sess.CSRFToken})
+	return LoginReply{User: u, CSRFToken: sess.CSRFToken}, nil
 }
 
 func (s *Server) logout(c echo.Context) error {
-	p := principal(c)
+	if err := s.endSession(c, principal(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// endSession deletes the caller's session, if it has one, and clears the
+// cookie.
+func (s *Server) endSession(c echo.Context, p Principal) error {
 	if p.session != "" {
 		if err := s.store.DeleteSession(c.Request().Context(), p.session); err != nil {
 			return err
@@ -84,7 +103,7 @@ func (s *Server) logout(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https", Expires: time.Unix(0, 0), MaxAge: -1})
-	return c.NoContent(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) me(c echo.Context) error {

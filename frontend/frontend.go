@@ -72,7 +72,7 @@ func init() {
 		"t":     T,
 		"asset": Asset,
 		"add":   func(a, b int) int { return a + b },
-	}).ParseFS(templateFS, "templates/*.html"))
+	}).Funcs(dashFuncs).ParseFS(templateFS, "templates/*.html"))
 }
 
 // Asset returns the content-hashed URL of a static file, e.g.

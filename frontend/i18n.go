@@ -122,6 +122,18 @@ var messages = map[string]map[string]string{
 	},
 }
 
+// addMessages adds an area's texts (the dashboard's pages each keep
+// theirs in a file of their own). A key defined twice is a bug found at
+// start-up, not a text silently replaced.
+func addMessages(lang string, m map[string]string) {
+	for k, v := range m {
+		if _, dup := messages[lang][k]; dup {
+			panic("frontend: message " + lang + "/" + k + " is defined twice")
+		}
+		messages[lang][k] = v
+	}
+}
+
 // T returns the text for key in lang, falling back to Russian, then to the key.
 func T(lang, key string) string {
 	if s, ok := messages[lang][key]; ok {

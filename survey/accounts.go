@@ -55,6 +55,9 @@ type User struct {
 	Role        Role       `json:"role"`
 	CreatedAt   time.Time  `json:"created_at"`
 	LastLoginAt *time.Time `json:"last_login_at"`
+	// Language is the dashboard language the user chose (ru or en), or
+	// empty when the browser's language decides.
+	Language string `json:"language,omitempty"`
 }
 
 // MinPasswordLength is the shortest password a user may have.

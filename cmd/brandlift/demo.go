@@ -48,6 +48,17 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	password := randomPassword()
+	admin, err := st.CreateUser(ctx, demoAdminEmail, survey.RoleAdmin, password)
+	var exists *survey.ValidationError
+	if errors.As(err, &exists) {
+		// A PostgreSQL demo run before: its admin's password was shown
+		// once then, so this run signs in as a new one.
+		admin, err = st.CreateUser(ctx, "admin-"+strings.ToLower(survey.NewID()[18:])+"@demo.brandlift.local", survey.RoleAdmin, password)
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	base := o.baseURL
 	if base == "" {
 		base = "http://" + o.addr
@@ -58,11 +69,15 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Try: curl -s -H \"Authorization: Bearer %s\" %s/api/v1/studies/%s/results\n", key, base, seeded[0].id)
 	fmt.Fprintf(stdout, "Admin API key (shown once):\n%s\n", key)
+	fmt.Fprintf(stdout, "Dashboard: %s/login\n  email:    %s\n  password: %s (shown once)\n", base, admin.Email, password)
 	if *seedOnly {
 		return nil
 	}
 	return serve(ctx, st, o, log, stdout)
 }
+
+// demoAdminEmail signs in to the demo's dashboard.
+const demoAdminEmail = "admin@demo.brandlift.local"
 
 // freshSQLite removes a demo SQLite file so that every demo starts anew.
 // PostgreSQL databases are left alone: the demo adds its studies to them.

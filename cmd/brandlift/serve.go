@@ -42,6 +42,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err := bootstrapAdmin(ctx, st, log); err != nil {
 		return err
 	}
+	firstAdminHint(ctx, st, log)
 	return serve(ctx, st, o, log, stdout)
 }
 

@@ -48,9 +48,7 @@ func cmdUsers(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	} else {
-		var b [15]byte
-		rand.Read(b[:])
-		password, generated = base64.RawURLEncoding.EncodeToString(b[:]), true
+		password, generated = randomPassword(), true
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *db, slog.New(slog.NewTextHandler(stderr, nil)))
@@ -68,6 +66,25 @@ func cmdUsers(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Password (shown once):\n%s\n", password)
 	}
 	return nil
+}
+
+// randomPassword is a new user's password when none is given: 120 random
+// bits, 20 characters a password manager or a paste takes.
+func randomPassword() string {
+	var b [15]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// firstAdminHint tells the operator of a database without users how to
+// create the first admin, since the dashboard cannot be entered without one.
+func firstAdminHint(ctx context.Context, st *store.Store, log *slog.Logger) {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return
+	}
+	log.Warn("no dashboard users yet; create the first admin with: brandlift users create --role admin --email you@example.com (it prints a password), or set " +
+		envAdminEmail + " and " + envAdminPassword + " before serve")
 }
 
 // bootstrapAdmin creates the first admin from the environment when the

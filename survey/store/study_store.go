@@ -20,6 +20,9 @@ type StudyFilter struct {
 	Kind   survey.Kind
 	Limit  int    // 1..200; 0 means 50
 	Cursor string // from the previous page's NextCursor
+	// Search keeps the studies whose name contains it, ignoring case
+	// (on SQLite, case is ignored for Latin letters only).
+	Search string
 }
 
 // MaxPageSize is the largest page of studies a list returns.
@@ -124,6 +127,9 @@ func (s *Store) Studies(ctx context.Context, f StudyFilter) ([]survey.Study, str
 	}
 	if f.Cursor != "" {
 		q = q.Where("id < ?", f.Cursor)
+	}
+	if f.Search != "" {
+		q = q.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscaper.Replace(strings.ToLower(f.Search))+"%")
 	}
 	var rows []studyRow
 	if err := q.Find(&rows).Error; err != nil {

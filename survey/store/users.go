@@ -23,12 +23,13 @@ type userRow struct {
 	CreatedAt    time.Time
 	LastLoginAt  *time.Time
 	DisabledAt   *time.Time
+	Language     string
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (r *userRow) user() survey.User {
-	return survey.User{ID: r.ID, Email: r.Email, Role: survey.Role(r.Role), CreatedAt: r.CreatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt)}
+	return survey.User{ID: r.ID, Email: r.Email, Role: survey.Role(r.Role), CreatedAt: r.CreatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt), Language: r.Language}
 }
 
 // CreateUser adds a dashboard user with a bcrypt hash of the password.
@@ -217,6 +218,21 @@ func (s *Store) RecordLoginFailure(ctx context.Context, keys ...string) error {
 	db.Where("at < ?", now.Add(-survey.LoginWindow)).Delete(&loginFailureRow{})
 	if err := db.Create(&rows).Error; err != nil {
 		return fmt.Errorf("store: unable to record login failure: %w", err)
+	}
+	return nil
+}
+
+// SetUserLanguage remembers the dashboard language a user chose.
+func (s *Store) SetUserLanguage(ctx context.Context, id, lang string) error {
+	if lang != "ru" && lang != "en" {
+		return &survey.ValidationError{Errors: []survey.FieldError{{Field: "language", Message: "must be ru or en"}}}
+	}
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ? AND disabled_at IS NULL", id).Update("language", lang)
+	if res.Error != nil {
+		return fmt.Errorf("store: unable to set the user's language: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return survey.ErrNotFound
 	}
 	return nil
 }

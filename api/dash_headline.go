@@ -1,0 +1,86 @@
+package api
+
+import (
+	"github.com/brandlift/brandlift/frontend"
+	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
+)
+
+// Headline is one lift metric's result in plain words, for the results
+// page's cards and the studies list: "Ad recall +7.6 p.p. (90% CI +6.2 to
+// +9.0), statistically significant; relative +31%".
+type Headline struct {
+	Label       string // the metric's name, or the question's text for a custom metric
+	Lift        string // "+7.6 p.p."
+	Interval    string // "90% CI +6.2 to +9.0"
+	Verdict     string // "statistically significant" or "not statistically significant"
+	Relative    string // "relative +31%", or "" when the control rate is 0
+	Significant bool
+	NExposed    int64
+	NControl    int64
+}
+
+// Sentence is the headline as one line.
+func (h Headline) Sentence() string {
+	s := h.Label + " " + h.Lift + " (" + h.Interval + "), " + h.Verdict
+	if h.Relative != "" {
+		s += "; " + h.Relative
+	}
+	return s
+}
+
+// liftHeadline words a lift metric in lang.
+func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confidence float64) Headline {
+	h := Headline{
+		Label:       metricLabel(lang, st, m.Question, m.Option, m.Metric),
+		Lift:        frontend.PP(lang, m.AbsLift),
+		Significant: m.Significant,
+		NExposed:    m.Exposed.N,
+		NControl:    m.Control.N,
+	}
+	h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " +
+		frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
+	if lang != "en" {
+		h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + frontend.T(lang, "ci_from") + " " +
+			frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
+	}
+	if m.Significant {
+		h.Verdict = frontend.T(lang, "verdict_sig")
+	} else {
+		h.Verdict = frontend.T(lang, "verdict_nonsig")
+	}
+	if m.RelLift != nil {
+		h.Relative = frontend.T(lang, "relative") + " " + frontend.SignedPct(lang, *m.RelLift, 0)
+	}
+	return h
+}
+
+// metricLabel names a metric for people: the standard metric's name, with
+// the option's text for a multi-choice question (aided awareness of each
+// brand); a custom metric goes by its question's text.
+func metricLabel(lang string, st *survey.Study, question, option string, metric survey.Metric) string {
+	label := ""
+	var q *survey.Question
+	for i := range st.Questions {
+		if st.Questions[i].Key == question {
+			q = &st.Questions[i]
+		}
+	}
+	switch {
+	case metric != "" && metric != survey.CustomMetric:
+		label = frontend.T(lang, "metric_"+string(metric))
+	case q != nil:
+		label = inLang(q.Text, lang, st.DefaultLocale)
+	default:
+		label = question
+	}
+	if option != "" && q != nil {
+		for _, o := range q.Options {
+			if o.Key == option {
+				return label + ": " + inLang(o.Text, lang, st.DefaultLocale)
+			}
+		}
+		return label + ": " + option
+	}
+	return label
+}
