@@ -15,13 +15,14 @@ var mayImport = map[string][]string{
 	"stats":                   {},
 	"migrations":              {},
 	"frontend":                {},
+	"frontend/charts":         {},
 	"survey":                  {},
 	"survey/results":          {"survey", "stats"},
 	"survey/store":            {"survey", "survey/results", "migrations", "stats"},
 	"survey/surveytest":       {"survey", "survey/store"},
 	"api/tabular":             {"survey"},
 	"api/tabular/tabulartest": {"survey"},
-	"api":                     {"survey", "survey/results", "survey/store", "stats", "frontend", "api/tabular"},
+	"api":                     {"survey", "survey/results", "survey/store", "stats", "frontend", "frontend/charts", "api/tabular"},
 	"cmd/brandlift":           {"api", "survey", "survey/store", "survey/results", "stats"},
 }
 
