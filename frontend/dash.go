@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"io"
+	"net/url"
 )
 
 // Dash is what every dashboard page shares: the header, the language,
@@ -47,6 +48,19 @@ func (d *Dash) Other() string {
 		return "ru"
 	}
 	return "en"
+}
+
+// SwitchURL is this page in the other language, for visitors who are not
+// signed in (the sign-in page): the same path and query, lang replaced,
+// so that where sign-in leads to is kept.
+func (d *Dash) SwitchURL() string {
+	u, err := url.Parse(d.Path)
+	if err != nil {
+		return "?lang=" + d.Other()
+	}
+	q := u.Query()
+	q.Set("lang", d.Other())
+	return u.Path + "?" + q.Encode()
 }
 
 // FieldErrors maps a field's JSON path (questions[2].text.ru) to the
