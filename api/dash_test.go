@@ -282,3 +282,26 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(rest, end)
 	return v
 }
+
+// TestDashDatabaseDown: with the database away, every page, the sign-in
+// page included, is a 503 page that says so in the reader's language,
+// with Retry-After, and nothing is logged as a failure.
+func TestDashDatabaseDown(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		pc := app.signIn(survey.RoleAdmin, "ru")
+		app.store.Close()
+		for _, res := range []response{
+			pc.get("/dashboard"), pc.get("/login"),
+			pc.post("/login", url.Values{"email": {"a@example.com"}, "password": {"x"}, "lang": {"ru"}}),
+			pc.post("/dashboard/language", url.Values{"lang": {"en"}}),
+		} {
+			if res.Code != http.StatusServiceUnavailable || res.Header().Get("Retry-After") != retryAfterSeconds ||
+				!strings.Contains(res.Body.String(), "Сервис временно недоступен") || !strings.HasPrefix(res.Header().Get("Content-Type"), "text/html") {
+				t.Errorf("%d %v %.200s", res.Code, res.Header(), res.Body.String())
+			}
+		}
+		if strings.Contains(app.logBuf.String(), "level=ERROR") {
+			t.Errorf("an outage was logged as an error:\n%s", app.logBuf.String())
+		}
+	})
+}
