@@ -175,7 +175,7 @@ func TestDashStudiesList(t *testing.T) {
 		if n := strings.Count(first, `<a href="/dashboard/studies/`); n != studiesPageSize {
 			t.Errorf("first page lists %d studies, want %d", n, studiesPageSize)
 		}
-		next := between(first, `<a href="/dashboard?`, `"`)
+		next := textBetween(first, `<a href="/dashboard?`, `"`)
 		if next == "" || !strings.Contains(next, "cursor=") {
 			t.Fatalf("no next page link")
 		}
@@ -273,8 +273,8 @@ func TestDashLifecycle(t *testing.T) {
 	})
 }
 
-// between is the text of s after the first start up to end.
-func between(s, start, end string) string {
+// textBetween is the text of s after the first start up to end.
+func textBetween(s, start, end string) string {
 	_, rest, ok := strings.Cut(s, start)
 	if !ok {
 		return ""

@@ -17,6 +17,10 @@ type SurveyPage struct {
 	// ConsentVersion is the version of Consent, posted back so that the
 	// response names the text the respondent accepted.
 	ConsentVersion int
+	// Preview, when set, is the banner of the dashboard's preview of the
+	// page (in the dashboard's language): the page cannot be sent.
+	Preview     string
+	PreviewLang string // the banner's language
 	// Start is the id of the step the enhanced page opens on ("consent",
 	// "q-KEY"): the first, or the first the server found a problem with.
 	// The page is rendered in that stepped state, so the script changes
