@@ -49,6 +49,18 @@ func (s *Server) createLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	links, err := s.mintLinks(st, &in, time.Now())
+	if err != nil {
+		return err
+	}
+	s.audit(c, principal(c), "links.create", st.ID, map[string]any{"count": len(links)})
+	return writeJSON(c, http.StatusOK, map[string][]Link{"links": links})
+}
+
+// mintLinks signs a link for each respondent of the request, or reports
+// every problem at once by path (respondents[12].attrs.age) and mints
+// nothing. The API and the dashboard's links form both mint through it.
+func (s *Server) mintLinks(st *survey.Study, in *LinksRequest, now time.Time) ([]Link, error) {
 	v := &survey.ValidationError{}
 	switch n := len(in.Respondents); {
 	case n == 0:
@@ -57,9 +69,8 @@ func (s *Server) createLinks(c echo.Context) error {
 		v.Errors = append(v.Errors, survey.FieldError{Field: "respondents", Message: fmt.Sprintf("at most %d per call, got %d", MaxLinksPerCall, n)})
 	}
 	if len(v.Errors) > 0 {
-		return v
+		return nil, v
 	}
-	now := time.Now()
 	links := make([]Link, len(in.Respondents))
 	for i, r := range in.Respondents {
 		path := fmt.Sprintf("respondents[%d]", i)
@@ -90,10 +101,9 @@ func (s *Server) createLinks(c echo.Context) error {
 		links[i] = Link{RID: r.RID, Token: token, URL: s.cfg.BaseURL + "/s/" + st.PublicKey + "?t=" + url.QueryEscape(token)}
 	}
 	if len(v.Errors) > 0 {
-		return v
+		return nil, v
 	}
-	s.audit(c, principal(c), "links.create", st.ID, map[string]any{"count": len(links)})
-	return writeJSON(c, http.StatusOK, map[string][]Link{"links": links})
+	return links, nil
 }
 
 // linkGroupErrors checks the group against the study's assignment mode:
