@@ -43,6 +43,9 @@ func (s *Server) requirePage(need access, next echo.HandlerFunc) echo.HandlerFun
 		}
 		if req.Method == http.MethodPost {
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, pageBodyLimit)
+			if err := parsePageForm(req); err != nil {
+				return s.pageError(c, err)
+			}
 			sent := c.FormValue("csrf")
 			if sent == "" {
 				sent = req.Header.Get(CSRFHeader)
@@ -61,6 +64,25 @@ func (s *Server) requirePage(need access, next echo.HandlerFunc) echo.HandlerFun
 		}
 		return nil
 	}
+}
+
+// parsePageForm reads a form post up front, so that a body over the
+// limit is said as such (413) rather than as a form without its token.
+func parsePageForm(req *http.Request) error {
+	var err error
+	if strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		err = req.ParseMultipartForm(pageBodyLimit)
+	} else {
+		err = req.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge, "too-large", "the form is larger than 8 MiB; send fewer rows at a time")
+	case err != nil:
+		return badRequest("the form cannot be read: " + err.Error())
+	}
+	return nil
 }
 
 // toSignIn sends a page request without a session to the sign-in page,

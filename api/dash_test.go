@@ -305,3 +305,16 @@ func TestDashDatabaseDown(t *testing.T) {
 		}
 	})
 }
+
+// TestDashFormTooLarge: a form over the limit is a 413 page that says
+// so, not a form refused for its token.
+func TestDashFormTooLarge(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := app.launched(nil)
+		pc := app.signIn(survey.RoleMarketer, "en")
+		res := pc.post("/dashboard/studies/"+st.ID+"/links", url.Values{"rids": {strings.Repeat("someone\n", pageBodyLimit/8+1)}})
+		if res.Code != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body.String(), "larger than 8 MiB") {
+			t.Errorf("%d %.300s", res.Code, res.Body.String())
+		}
+	})
+}
