@@ -61,7 +61,7 @@ func (b *browser) testDashSignInAndLive(t *testing.T) {
 	cdpEval[bool](t, ctx, `location.assign("/dashboard"), true`) // a link's way there, as a person goes
 	cdpWait(t, ctx, "the list", `location.pathname === "/dashboard" && document.readyState === "complete"`)
 	if lang := cdpEval[string](t, ctx, `document.documentElement.lang`); lang != "en" {
-			t.Errorf("the list after the switch is in %q: the language is not remembered", lang)
+		t.Errorf("the list after the switch is in %q: the language is not remembered", lang)
 	}
 	noProblems(t, ctx)
 }

@@ -2,12 +2,11 @@ package store
 
 import (
 	"context"
-
-	"github.com/brandlift/brandlift/survey"
-
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
 
 	"gorm.io/gorm"
@@ -25,6 +24,13 @@ func (s *Store) jsonText(tx *gorm.DB, key string) *gorm.DB {
 // cursor is the last response id of the previous page; the returned cursor
 // is "" on the last page.
 func (s *Store) TextAnswers(ctx context.Context, st *survey.Study, question string, limit int, cursor string) ([]results.TextAnswer, string, error) {
+	return s.SearchTextAnswers(ctx, st, question, "", limit, cursor)
+}
+
+// SearchTextAnswers is TextAnswers restricted to the answers that contain
+// search (ignoring case: for every letter on PostgreSQL, for Latin letters
+// only on SQLite); an empty search keeps every answer.
+func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, question, search string, limit int, cursor string) ([]results.TextAnswer, string, error) {
 	q := st.Question(question)
 	if q == nil || q.Type != survey.TextQuestion {
 		return nil, "", &survey.ValidationError{Errors: []survey.FieldError{{Field: "question", Message: "no text question with this key"}}}
@@ -32,6 +38,14 @@ func (s *Store) TextAnswers(ctx context.Context, st *survey.Study, question stri
 	tx := s.db.WithContext(ctx).Model(&responseRow{}).Select("id, grp, answers, completed_at").
 		Where("study_id = ?", st.ID)
 	tx = s.jsonText(tx, question)
+	if search != "" {
+		pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
+		if s.dialect == Postgres {
+			tx = tx.Where("LOWER(answers->>?) LIKE ? ESCAPE '\\'", question, pattern)
+		} else {
+			tx = tx.Where("LOWER(json_extract(answers, ?)) LIKE ? ESCAPE '\\'", `$."`+question+`"`, pattern)
+		}
+	}
 	if cursor != "" {
 		tx = tx.Where("id < ?", cursor)
 	}

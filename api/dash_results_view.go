@@ -1,0 +1,649 @@
+package api
+
+import (
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/brandlift/brandlift/frontend"
+	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
+)
+
+// resultsBody is the model of the results page and the printable report:
+// the report's numbers already written in the reader's language.
+type resultsBody struct {
+	Study     *survey.Study
+	Report    *results.Report
+	Print     bool
+	Form      resultsForm
+	ReportURL string // the printable report with the same selectors
+	Groups    []groupN
+	Headlines []Headline
+	LiftChart chartView
+	Lifts     []liftView
+	Rates     []rateView
+	NPS       []npsView
+	Ratings   []ratingView
+	Withheld  []withheldView
+	Texts     []textView
+	Segments  []chartView
+	Frequency []chartView
+	Trend     chartView
+	Health    healthView
+	Targets   []targetView
+	Weights   []fact
+	Exports   []exportLink
+	Files     []exportLink // the report as a file
+	Methods   []string
+	Generated string
+}
+
+// groupN is a group's label and its responses.
+type groupN struct {
+	Label string
+	N     string
+}
+
+// fact is a labelled value.
+type fact struct {
+	Label, Value string
+}
+
+// chartView is a chart with its text alternative: a table (shown in a
+// <details> or visually hidden) and a sentence.
+type chartView struct {
+	ID, Title string
+	SVG       template.HTML
+	Sentence  string
+	Head      []string
+	Rows      [][]string
+	Empty     string // why there is no chart
+}
+
+// measureRow is one line of a lift metric's table: the measure (Def
+// names the glossary entry its label links to), its value and a note.
+type measureRow struct {
+	Label, Def, Value, Note string
+}
+
+// liftView is a lift metric's card and table.
+type liftView struct {
+	ID          string
+	Label       string
+	Headline    Headline
+	Significant bool
+	Rows        []measureRow
+	// Compact is the report's one-line summary:
+	// exposed, control, lift (CI), relative, p, q.
+	Compact []string
+}
+
+// rateView is a share of an nps study's one population.
+type rateView struct {
+	Label, N, Rate, CI string
+}
+
+// npsView is an NPS question: the breakdown chart and the numbers.
+type npsView struct {
+	Label string
+	Chart chartView
+	Facts []fact
+	Notes []string
+}
+
+// ratingView is a rating question: the distribution chart and the numbers.
+type ratingView struct {
+	Label string
+	Chart chartView
+	Facts []fact
+	Notes []string
+}
+
+// withheldView is a metric withheld for want of data: counts, never numbers.
+type withheldView struct {
+	Label  string
+	Counts []fact // per group: "38 of 50 (12 more needed)"
+}
+
+// textView is a text question: how many answered and the latest answers.
+type textView struct {
+	Key, Label string
+	Answered   []fact
+	Latest     []textAnswerView
+}
+
+// textAnswerView is one answer as the page shows it (html/template
+// escapes Text).
+type textAnswerView struct {
+	Group, Text, When string
+}
+
+// healthView is the study's health: progress, quality flags, the sample
+// ratio check and what more data would buy.
+type healthView struct {
+	Progress []progressView
+	Flagged  []fact
+	FlagNote string
+	Warnings []string
+	Notes    []string
+	Power    []string
+}
+
+// progressView is one group's way to its target.
+type progressView struct {
+	Label, Count string
+	Bar          template.HTML
+}
+
+// targetView is a KPI target with its status in words.
+type targetView struct {
+	Label, Target, Deadline, Estimate, Prob, Status, StatusText, Reason string
+}
+
+// exportLink is a download of the API.
+type exportLink struct {
+	Label, URL string
+}
+
+// newResultsBody writes the report r of study st for lang.
+func newResultsBody(lang string, st *survey.Study, sel selection, r *results.Report, trend *results.Trend, attrs []string, print bool) resultsBody {
+	b := resultsBody{Study: st, Report: r, Print: print, Form: newResultsForm(lang, st, sel, r, attrs),
+		ReportURL: "/dashboard/studies/" + st.ID + "/report?" + sel.query(r, true).Encode(),
+		Generated: frontend.DateTime(lang, r.GeneratedAt)}
+	if st.HasGroups() {
+		b.Groups = []groupN{{frontend.T(lang, "group_exposed"), frontend.Int(lang, r.Counts.Exposed)},
+			{frontend.T(lang, "group_control"), frontend.Int(lang, r.Counts.Control)}}
+	} else {
+		b.Groups = []groupN{{frontend.T(lang, "group_all"), frontend.Int(lang, r.Counts.All)}}
+	}
+	var lifts []*results.LiftMetric
+	for i, m := range r.Metrics {
+		switch m := m.(type) {
+		case *results.LiftMetric:
+			lifts = append(lifts, m)
+			v := newLiftView(lang, st, r, m)
+			v.ID = fmt.Sprintf("metric-%d", i)
+			b.Lifts = append(b.Lifts, v)
+			b.Headlines = append(b.Headlines, v.Headline)
+		case *results.RateMetric:
+			b.Rates = append(b.Rates, rateView{Label: metricLabel(lang, st, m.Question, m.Option, m.Metric),
+				N: frontend.Int(lang, m.All.N), Rate: frontend.Pct(lang, m.All.Rate, 1), CI: pctRange(lang, m.All.CI)})
+		case *results.NPSMetric:
+			b.NPS = append(b.NPS, newNPSView(lang, st, m, fmt.Sprintf("nps-%d", i)))
+		case *results.RatingMetric:
+			b.Ratings = append(b.Ratings, newRatingView(lang, st, m, fmt.Sprintf("rating-%d", i)))
+		case *results.TextMetric:
+			b.Texts = append(b.Texts, newTextView(lang, st, m, print))
+		case *results.WithheldMetric:
+			b.Withheld = append(b.Withheld, newWithheldView(lang, st, m))
+		}
+	}
+	b.LiftChart = liftChart(lang, st, lifts, r.Confidence)
+	b.Segments = segmentCharts(lang, st, r)
+	b.Frequency = frequencyCharts(lang, st, r)
+	b.Trend = trendChart(lang, st, r, trend)
+	b.Health = newHealthView(lang, st, r, lifts)
+	for _, t := range r.Targets {
+		b.Targets = append(b.Targets, newTargetView(lang, st, t))
+	}
+	b.Weights = weightFacts(lang, r)
+	b.Exports, b.Files = exportLinks(lang, st, sel, r)
+	b.Methods = methods(lang, st, r)
+	return b
+}
+
+// groupLabel names a group.
+func groupLabel(lang string, g survey.Group) string { return frontend.T(lang, "group_"+string(g)) }
+
+// newLiftView writes a lift metric's headline and table.
+func newLiftView(lang string, st *survey.Study, r *results.Report, m *results.LiftMetric) liftView {
+	h := liftHeadline(lang, st, m, r.Confidence)
+	why := func(field string) string {
+		if w, ok := m.Reasons[field]; ok {
+			return reasonText(lang, w)
+		}
+		return ""
+	}
+	ci := frontend.Pct(lang, r.Confidence, 0) + " " + frontend.T(lang, "ci_short")
+	rate := func(g results.GroupRate) string {
+		return frontend.Pct(lang, g.Rate, 1) + " (" + ci + " " + pctRange(lang, g.CI) + ")"
+	}
+	rateNote := func(g results.GroupRate) string {
+		s := frontend.T(lang, "rs_n") + " = " + frontend.Int(lang, g.N) + ", " + frontend.T(lang, "rs_positive") + " " + frontend.Int(lang, g.Positive)
+		if g.EffectiveN > 0 {
+			s += "; " + frontend.T(lang, "rs_effective_n") + " " + frontend.Num(lang, g.EffectiveN, 0)
+		}
+		return s
+	}
+	rows := []measureRow{
+		{Label: frontend.T(lang, "group_exposed"), Value: rate(m.Exposed), Note: rateNote(m.Exposed)},
+		{Label: frontend.T(lang, "group_control"), Value: rate(m.Control), Note: rateNote(m.Control)},
+		{Label: frontend.T(lang, "rs_abs_lift"), Def: "def-ci", Value: frontend.PP(lang, m.AbsLift) + " (" + ci + " " + ppRange(lang, m.AbsLiftCI) + ")"},
+	}
+	rel := measureRow{Label: frontend.T(lang, "rs_rel_lift"), Value: "—", Note: why("rel_lift")}
+	if m.RelLift != nil {
+		rel.Value = frontend.SignedPct(lang, *m.RelLift, 1)
+		if m.RelLiftCI != nil {
+			rel.Value += " (" + ci + " " + spctRange(lang, *m.RelLiftCI) + ")"
+		}
+	}
+	head := measureRow{Label: frontend.T(lang, "rs_headroom_lift"), Def: "def-headroom", Value: "—", Note: why("headroom_lift")}
+	if m.HeadroomLift != nil {
+		head.Value = frontend.SignedPct(lang, *m.HeadroomLift, 1)
+		if m.HeadroomLiftCI != nil {
+			head.Value += " (" + ci + " " + spctRange(lang, *m.HeadroomLiftCI) + ")"
+		}
+	}
+	rows = append(rows, rel, head,
+		measureRow{Label: frontend.T(lang, "rs_p_z"), Def: "def-p", Value: pValue(lang, m.PValue),
+			Note: "z = " + frontend.Signed(lang, m.Z, 2) + why("z")},
+		measureRow{Label: frontend.T(lang, "rs_p_fisher"), Def: "def-p", Value: pValue(lang, m.PValueFisher)},
+		measureRow{Label: frontend.T(lang, "rs_q"), Def: "def-q", Value: pValue(lang, m.QValue)},
+		measureRow{Label: frontend.T(lang, "rs_prob_positive"), Def: "def-prob", Value: frontend.Pct(lang, m.ProbPositive, 1)},
+	)
+	seq := measureRow{Label: frontend.T(lang, "rs_sequential"), Def: "def-seq", Value: "—", Note: reasonText(lang, m.Sequential.Reason)}
+	if m.Sequential.Defined {
+		seq.Value = ppRange(lang, m.Sequential.CS)
+		seq.Note = frontend.T(lang, "rs_p_seq") + " " + pValue(lang, m.Sequential.PValue)
+	}
+	rows = append(rows, seq)
+	lifted := measureRow{Label: frontend.T(lang, "rs_lifted_users"), Def: "def-lifted", Value: "—", Note: why("lifted_users")}
+	if m.LiftedUsers != nil {
+		lifted.Value = frontend.Num(lang, *m.LiftedUsers, 0)
+		if m.LiftedUsersCI != nil {
+			lifted.Value += " (" + ci + " " + numRange(lang, *m.LiftedUsersCI, 0, false) + ")"
+		}
+		lifted.Note = why("lifted_users_ci")
+	}
+	cost := measureRow{Label: frontend.T(lang, "rs_cost_per_lifted"), Value: "—", Note: why("cost_per_lifted_user")}
+	if m.CostPerLiftedUser != nil {
+		cost.Value = money(lang, *m.CostPerLiftedUser, st.Currency)
+		if m.CostPerLiftedUserCI != nil {
+			cost.Value += " (" + ci + " " + between(lang, money(lang, m.CostPerLiftedUserCI.Lo, ""), money(lang, m.CostPerLiftedUserCI.Hi, st.Currency)) + ")"
+		}
+		cost.Note = why("cost_per_lifted_user_ci")
+	}
+	rows = append(rows, lifted, cost)
+	mde := measureRow{Label: frontend.T(lang, "rs_mde"), Def: "def-mde", Value: "—", Note: why("mde")}
+	if m.MDE != nil {
+		mde.Value = strings.TrimPrefix(frontend.PP(lang, *m.MDE), "+")
+	}
+	needed := measureRow{Label: fmt.Sprintf(frontend.T(lang, "rs_needed"), strings.TrimPrefix(frontend.PP(lang, m.TargetLift), "+")),
+		Value: "—", Note: why("n_needed_per_group")}
+	if m.NeededPerGroup != nil {
+		needed.Value = frontend.Int(lang, *m.NeededPerGroup)
+		if *m.NeededPerGroup == 0 {
+			needed.Note = frontend.T(lang, "rs_needed_none")
+		}
+	}
+	rows = append(rows, mde, needed)
+	if m.Notes != "" {
+		rows = append(rows, measureRow{Label: frontend.T(lang, "rs_notes"), Value: "", Note: reasonText(lang, m.Notes)})
+	}
+	rel2 := "—"
+	if m.RelLift != nil {
+		rel2 = frontend.SignedPct(lang, *m.RelLift, 0)
+	}
+	return liftView{Label: h.Label, Headline: h, Significant: m.Significant, Rows: rows,
+		Compact: []string{h.Label, frontend.Pct(lang, m.Exposed.Rate, 1), frontend.Pct(lang, m.Control.Rate, 1),
+			frontend.PP(lang, m.AbsLift), ppRange(lang, m.AbsLiftCI), rel2, pValue(lang, m.PValue), pValue(lang, m.QValue)}}
+}
+
+// newNPSView writes an NPS question.
+func newNPSView(lang string, st *survey.Study, m *results.NPSMetric, id string) npsView {
+	v := npsView{Label: metricLabel(lang, st, m.Question, "", "")}
+	groups := []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll}
+	var rows []npsRow
+	for _, g := range groups {
+		if ng := npsOf(m, g); ng != nil {
+			rows = append(rows, npsRow{g, ng})
+			v.Facts = append(v.Facts, fact{groupLabel(lang, g), "NPS " + frontend.Signed(lang, ng.NPS, 1) +
+				" (" + numRange(lang, ng.CI, 1, true) + "), " + frontend.T(lang, "rs_n") + " = " + frontend.Int(lang, ng.N)})
+		}
+	}
+	if m.Diff != nil {
+		d := frontend.Signed(lang, *m.Diff, 1)
+		if m.DiffCI != nil {
+			d += " (" + numRange(lang, *m.DiffCI, 1, true) + ")"
+		}
+		if m.PValue != nil {
+			d += "; p = " + pValue(lang, *m.PValue)
+		}
+		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_nps_diff"), d})
+	}
+	for _, k := range sortedKeys(m.Reasons) {
+		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))
+	}
+	v.Chart = npsChart(lang, v.Label, rows, id)
+	return v
+}
+
+// npsRow is one group's NPS for the chart.
+type npsRow struct {
+	g survey.Group
+	n *results.NPSGroup
+}
+
+func npsOf(m *results.NPSMetric, g survey.Group) *results.NPSGroup {
+	switch g {
+	case survey.GroupExposed:
+		return m.Exposed
+	case survey.GroupControl:
+		return m.Control
+	}
+	return m.All
+}
+
+func ratingOf(m *results.RatingMetric, g survey.Group) *results.RatingGroup {
+	switch g {
+	case survey.GroupExposed:
+		return m.Exposed
+	case survey.GroupControl:
+		return m.Control
+	}
+	return m.All
+}
+
+// newRatingView writes a rating question.
+func newRatingView(lang string, st *survey.Study, m *results.RatingMetric, id string) ratingView {
+	v := ratingView{Label: metricLabel(lang, st, m.Question, "", "")}
+	var groups []survey.Group
+	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
+		rg := ratingOf(m, g)
+		if rg == nil {
+			continue
+		}
+		groups = append(groups, g)
+		v.Facts = append(v.Facts, fact{groupLabel(lang, g), fmt.Sprintf(frontend.T(lang, "rs_rating_group"),
+			frontend.Num(lang, rg.Mean, 2), numRange(lang, rg.MeanCI, 2, false),
+			frontend.Pct(lang, rg.Top2Box, 1), pctRange(lang, rg.Top2BoxCI), frontend.Int(lang, rg.N))})
+	}
+	if m.MeanDiff != nil {
+		d := frontend.Signed(lang, *m.MeanDiff, 2)
+		if m.MeanDiffCI != nil {
+			d += " (" + numRange(lang, *m.MeanDiffCI, 2, true) + ")"
+		}
+		if m.PValue != nil {
+			d += "; p = " + pValue(lang, *m.PValue)
+		}
+		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_mean_diff"), d})
+	}
+	for _, k := range sortedKeys(m.Reasons) {
+		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))
+	}
+	v.Chart = ratingChart(lang, v.Label, m, groups, id)
+	return v
+}
+
+// newWithheldView says how many responses a withheld metric has and needs.
+func newWithheldView(lang string, st *survey.Study, m *results.WithheldMetric) withheldView {
+	metric := survey.Metric("")
+	if q := st.Question(m.Question); q != nil {
+		metric = q.Metric
+	}
+	v := withheldView{Label: metricLabel(lang, st, m.Question, m.Option, metric)}
+	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
+		n, ok := m.N[g]
+		if !ok {
+			continue
+		}
+		more := max(m.Needed-n, 0)
+		v.Counts = append(v.Counts, fact{groupLabel(lang, g), fmt.Sprintf(frontend.T(lang, "rs_withheld_count"),
+			frontend.Int(lang, n), frontend.Int(lang, m.Needed), frontend.Int(lang, more))})
+	}
+	return v
+}
+
+// newTextView lists a text question's latest answers: five on the page,
+// three in print (the text page has them all).
+func newTextView(lang string, st *survey.Study, m *results.TextMetric, print bool) textView {
+	v := textView{Key: m.Question, Label: metricLabel(lang, st, m.Question, "", "")}
+	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
+		if n, ok := m.Answered[g]; ok {
+			v.Answered = append(v.Answered, fact{groupLabel(lang, g), frontend.Int(lang, n)})
+		}
+	}
+	limit := 5
+	if print {
+		limit = 3
+	}
+	for i, a := range m.Latest {
+		if i == limit {
+			break
+		}
+		v.Latest = append(v.Latest, textAnswerView{Group: groupLabel(lang, a.Group), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
+	}
+	return v
+}
+
+// newHealthView writes the study's health.
+func newHealthView(lang string, st *survey.Study, r *results.Report, lifts []*results.LiftMetric) healthView {
+	var h healthView
+	for _, p := range r.Health.Progress {
+		label := groupLabel(lang, p.Group)
+		count := frontend.Int(lang, p.Complete)
+		if p.Target > 0 {
+			count = fmt.Sprintf(frontend.T(lang, "progress_of"), count, frontend.Int(lang, p.Target)) + " (" + frontend.Pct(lang, p.Share, 0) + ")"
+		}
+		h.Progress = append(h.Progress, progressView{Label: label, Count: count, Bar: progressBar(lang, p).SVG()})
+	}
+	h.Flagged = append(h.Flagged, fact{frontend.T(lang, "rs_flagged_total"), frontend.Int(lang, r.Counts.Flagged)})
+	for _, f := range survey.Flags {
+		h.Flagged = append(h.Flagged, fact{frontend.T(lang, "rs_flag_"+f), frontend.Int(lang, r.Counts.FlaggedBy[f])})
+	}
+	h.FlagNote = frontend.T(lang, "rs_flagged_excluded")
+	if r.IncludeFlagged {
+		h.FlagNote = frontend.T(lang, "rs_flagged_included")
+	}
+	if srm := r.Health.SRM; srm != nil && srm.Defined {
+		text := fmt.Sprintf(frontend.T(lang, "rs_srm"), pValue(lang, srm.PValue))
+		if srm.Mismatch {
+			h.Warnings = append(h.Warnings, frontend.T(lang, "rs_srm_mismatch")+" "+text)
+		} else {
+			h.Notes = append(h.Notes, frontend.T(lang, "rs_srm_ok")+" "+text)
+		}
+	}
+	for _, n := range r.Health.Notes {
+		if strings.HasPrefix(n, "sample ratio mismatch") {
+			continue // said above, with the test's p-value
+		}
+		if strings.HasPrefix(n, "not enough data") {
+			h.Warnings = append(h.Warnings, fmt.Sprintf(frontend.T(lang, "rs_not_enough"), frontend.Int(lang, r.Health.MinPerGroup)))
+			continue
+		}
+		h.Notes = append(h.Notes, reasonText(lang, n))
+	}
+	for _, m := range lifts {
+		label := metricLabel(lang, st, m.Question, m.Option, m.Metric)
+		switch {
+		case m.MDE != nil && m.NeededPerGroup != nil && *m.NeededPerGroup > 0:
+			h.Power = append(h.Power, fmt.Sprintf(frontend.T(lang, "rs_power_more"), label,
+				strings.TrimPrefix(frontend.PP(lang, *m.MDE), "+"), strings.TrimPrefix(frontend.PP(lang, m.TargetLift), "+"),
+				frontend.Int(lang, *m.NeededPerGroup)))
+		case m.MDE != nil:
+			h.Power = append(h.Power, fmt.Sprintf(frontend.T(lang, "rs_power_enough"), label,
+				strings.TrimPrefix(frontend.PP(lang, *m.MDE), "+")))
+		}
+	}
+	return h
+}
+
+// targetMeasureValue writes a target's value in its measure's unit.
+func targetMeasureValue(lang, measure string, x float64) string {
+	switch measure {
+	case "abs_lift":
+		return frontend.PP(lang, x)
+	case "rel_lift":
+		return frontend.SignedPct(lang, x, 1)
+	case "top2box":
+		return frontend.Pct(lang, x, 1)
+	case "nps":
+		return frontend.Signed(lang, x, 1)
+	}
+	return frontend.Num(lang, x, 2)
+}
+
+// newTargetView writes a KPI target and its status.
+func newTargetView(lang string, st *survey.Study, t results.TargetReport) targetView {
+	metric := survey.Metric("")
+	if q := st.Question(t.Question); q != nil {
+		metric = q.Metric
+	}
+	v := targetView{Label: metricLabel(lang, st, t.Question, t.Option, metric) + " · " + frontend.T(lang, "rs_measure_"+t.Measure),
+		Target: targetMeasureValue(lang, t.Measure, t.Target.Target), Deadline: frontend.Date(lang, t.Deadline),
+		Estimate: "—", Prob: "—", Status: t.Status, StatusText: frontend.T(lang, "rs_target_"+t.Status), Reason: reasonText(lang, t.Reason)}
+	if t.Estimate != nil {
+		v.Estimate = targetMeasureValue(lang, t.Measure, *t.Estimate)
+		if t.CI != nil {
+			v.Estimate += " (" + between(lang, targetMeasureValue(lang, t.Measure, t.CI.Lo), targetMeasureValue(lang, t.Measure, t.CI.Hi)) + ")"
+		}
+	}
+	if t.ProbAbove != nil {
+		v.Prob = frontend.Pct(lang, *t.ProbAbove, 0)
+	}
+	return v
+}
+
+// weightFacts describes the raking behind a weighted report.
+func weightFacts(lang string, r *results.Report) []fact {
+	w := r.Weights
+	if w == nil {
+		return nil
+	}
+	conv := frontend.T(lang, "rs_yes")
+	if !w.Converged {
+		conv = frontend.T(lang, "rs_no")
+	}
+	out := []fact{
+		{frontend.T(lang, "rs_w_attributes"), strings.Join(w.Attributes, ", ")},
+		{frontend.T(lang, "rs_w_target"), frontend.T(lang, "rs_w_target_"+w.Target)},
+		{frontend.T(lang, "rs_w_converged"), conv + " (" + fmt.Sprintf(frontend.T(lang, "rs_w_iterations"), w.Iterations) + ")"},
+		{frontend.T(lang, "rs_w_max"), frontend.Num(lang, w.MaxWeight, 2)},
+	}
+	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
+		if n, ok := w.EffectiveN[g]; ok {
+			out = append(out, fact{frontend.T(lang, "rs_effective_n") + " · " + groupLabel(lang, g), frontend.Num(lang, n, 0)})
+		}
+	}
+	if w.Notes != "" {
+		out = append(out, fact{frontend.T(lang, "rs_notes"), reasonText(lang, w.Notes)})
+	}
+	return out
+}
+
+// exportLinks are the raw export's and the report file's API URLs with
+// the selectors each endpoint takes.
+func exportLinks(lang string, st *survey.Study, sel selection, r *results.Report) (raw, files []exportLink) {
+	base := "/api/v1/studies/" + st.ID
+	weight := ""
+	if r.Weighting == "rake" {
+		weight = "&weighting=rake"
+	}
+	raw = []exportLink{
+		{frontend.T(lang, "rs_export_csv"), base + "/responses?format=csv" + weight},
+		{frontend.T(lang, "rs_export_excel_csv"), base + "/responses?format=csv&bom=1&delimiter=semicolon" + weight},
+		{frontend.T(lang, "rs_export_xlsx"), base + "/responses?format=xlsx" + weight},
+		{frontend.T(lang, "rs_export_jsonl"), base + "/responses?format=jsonl" + weight},
+		{frontend.T(lang, "rs_export_parquet"), base + "/responses?format=parquet" + weight},
+	}
+	q := sel.query(r, false).Encode()
+	files = []exportLink{
+		{frontend.T(lang, "rs_export_report_csv"), base + "/results?format=csv&" + q},
+		{frontend.T(lang, "rs_export_report_xlsx"), base + "/results?format=xlsx&" + q},
+	}
+	return raw, files
+}
+
+// methods is the report's footnote: settings and methods in a few words.
+func methods(lang string, st *survey.Study, r *results.Report) []string {
+	out := []string{fmt.Sprintf(frontend.T(lang, "rs_method_confidence"), frontend.Pct(lang, r.Confidence, 0)),
+		frontend.T(lang, "rs_method_intervals")}
+	if r.Weighting == "rake" && r.Weights != nil {
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_rake"), strings.Join(r.Weights.Attributes, ", ")))
+	} else {
+		out = append(out, frontend.T(lang, "rs_method_unweighted"))
+	}
+	if r.IncludeFlagged {
+		out = append(out, frontend.T(lang, "rs_flagged_included"))
+	} else {
+		out = append(out, frontend.T(lang, "rs_flagged_excluded"))
+	}
+	if r.Segment != "" {
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_segment"), segmentName(lang, r.Segment)))
+	}
+	out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_generated"), frontend.DateTime(lang, r.GeneratedAt), r.StudyID))
+	return out
+}
+
+// segmentName names a segment dimension: the known ones in words, any
+// other attribute by its key.
+func segmentName(lang, dim string) string {
+	if k := "rs_seg_" + dim; frontend.T(lang, k) != k {
+		return frontend.T(lang, k)
+	}
+	return dim
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// resultsForm is the selectors' form.
+type resultsForm struct {
+	Segments, Weightings, Confidences, Intervals []choice
+	IncludeFlagged                               bool
+	RakeHint                                     string // why raking is not offered
+}
+
+// choice is an option of a select.
+type choice struct {
+	Value, Label string
+	Selected     bool
+}
+
+// newResultsForm lists the selectors' choices, the current ones selected.
+func newResultsForm(lang string, st *survey.Study, sel selection, r *results.Report, attrs []string) resultsForm {
+	f := resultsForm{IncludeFlagged: r.IncludeFlagged}
+	f.Segments = append(f.Segments, choice{"", frontend.T(lang, "rs_seg_none"), r.Segment == ""})
+	dims := append([]string{}, attrs...)
+	dims = append(dims, results.SegmentDevice)
+	if st.HasGroups() {
+		dims = append(dims, results.SegmentFrequency)
+	}
+	for _, d := range dims {
+		f.Segments = append(f.Segments, choice{d, segmentName(lang, d), r.Segment == d})
+	}
+	if r.Segment != "" && !containsString(dims, r.Segment) {
+		f.Segments = append(f.Segments, choice{r.Segment, segmentName(lang, r.Segment), true})
+	}
+	f.Weightings = []choice{{"none", frontend.T(lang, "rs_w_none"), r.Weighting != "rake"}}
+	if st.Weighting != nil && len(st.Weighting.Attributes) > 0 && (st.HasGroups() || len(st.Weighting.Margins) > 0) {
+		f.Weightings = append(f.Weightings, choice{"rake", frontend.T(lang, "rs_w_rake"), r.Weighting == "rake"})
+	} else {
+		f.RakeHint = frontend.T(lang, "rs_w_unavailable")
+	}
+	for _, c := range survey.Confidences {
+		f.Confidences = append(f.Confidences, choice{strconv.FormatFloat(c, 'f', -1, 64), frontend.Pct(lang, c, 0), c == r.Confidence})
+	}
+	for _, iv := range results.TrendIntervals {
+		f.Intervals = append(f.Intervals, choice{iv, frontend.T(lang, "rs_interval_"+iv), iv == sel.Interval})
+	}
+	return f
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
