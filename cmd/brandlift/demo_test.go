@@ -54,6 +54,7 @@ func TestDemoFindsTheTruth(t *testing.T) {
 	if u, err := s.CheckPassword(ctx, email, password); err != nil || u.Role != survey.RoleAdmin {
 		t.Fatalf("the demo admin cannot sign in with the printed password: %v %+v", err, u)
 	}
+	t.Run("Dashboard", func(t *testing.T) { checkDemoDashboard(t, s, email, password) })
 	var seeded []struct{ id string }
 	for _, kind := range []survey.Kind{survey.KindBrandLift, survey.KindNPS} {
 		studies, _, err := s.Studies(ctx, store.StudyFilter{Kind: kind})
