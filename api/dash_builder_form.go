@@ -398,15 +398,12 @@ func formFloat(lang string, x float64) string {
 	return s
 }
 
-// splitList splits on commas, spaces and line breaks.
+// splitList splits on commas, semicolons, spaces and line breaks; never
+// nil, so that an empty list is sent as [] (which clears it).
 func splitList(s string) []string {
-	out := []string{}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
+	return append([]string{}, strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == ';'
-	}) {
-		out = append(out, part)
-	}
-	return out
+	})...)
 }
 
 func copyText(t survey.Text) map[string]string {
