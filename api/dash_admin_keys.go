@@ -65,13 +65,8 @@ func (s *Server) createKeyForm(c echo.Context) error {
 }
 
 func (s *Server) revokeKeyForm(c echo.Context) error {
-	k, err := s.store.RevokeAPIKey(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return notFound("key")
-	}
-	if err != nil {
+	if _, err := s.revokeKeyAudited(c); err != nil {
 		return err
 	}
-	s.audit(c, principal(c), "key.revoke", "", map[string]any{"key": k.ID, "name": k.Name})
 	return redirect(c, "/dashboard/admin/keys", "notice_key_revoked")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/brandlift/brandlift/frontend"
+	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
 )
@@ -305,20 +306,26 @@ func newNPSView(lang string, st *survey.Study, m *results.NPSMetric, id string) 
 		}
 	}
 	if m.Diff != nil {
-		d := frontend.Signed(lang, *m.Diff, 1)
-		if m.DiffCI != nil {
-			d += " (" + numRange(lang, *m.DiffCI, 1, true) + ")"
-		}
-		if m.PValue != nil {
-			d += "; p = " + pValue(lang, *m.PValue)
-		}
-		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_nps_diff"), d})
+		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_nps_diff"), diffText(lang, *m.Diff, m.DiffCI, m.PValue, 1)})
 	}
 	for _, k := range sortedKeys(m.Reasons) {
 		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))
 	}
 	v.Chart = npsChart(lang, v.Label, rows, id)
 	return v
+}
+
+// diffText words a difference between the groups with its interval and
+// p-value, where the report has them: "+3.2 (−1.0 to +7.4); p = 0.14".
+func diffText(lang string, diff float64, ci *stats.Interval, p *float64, digits int) string {
+	d := frontend.Signed(lang, diff, digits)
+	if ci != nil {
+		d += " (" + numRange(lang, *ci, digits, true) + ")"
+	}
+	if p != nil {
+		d += "; p = " + pValue(lang, *p)
+	}
+	return d
 }
 
 // npsRow is one group's NPS for the chart.
@@ -362,14 +369,7 @@ func newRatingView(lang string, st *survey.Study, m *results.RatingMetric, id st
 			frontend.Pct(lang, rg.Top2Box, 1), pctRange(lang, rg.Top2BoxCI), frontend.Int(lang, rg.N))})
 	}
 	if m.MeanDiff != nil {
-		d := frontend.Signed(lang, *m.MeanDiff, 2)
-		if m.MeanDiffCI != nil {
-			d += " (" + numRange(lang, *m.MeanDiffCI, 2, true) + ")"
-		}
-		if m.PValue != nil {
-			d += "; p = " + pValue(lang, *m.PValue)
-		}
-		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_mean_diff"), d})
+		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_mean_diff"), diffText(lang, *m.MeanDiff, m.MeanDiffCI, m.PValue, 2)})
 	}
 	for _, k := range sortedKeys(m.Reasons) {
 		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))

@@ -36,16 +36,24 @@ func (s *Server) pageStudy(c echo.Context) (*survey.Study, error) {
 	return view(c, st), nil
 }
 
-func (s *Server) studyPage(c echo.Context) error {
+// studyAndProgress loads the :id study with its running counts.
+func (s *Server) studyAndProgress(c echo.Context) (*survey.Study, store.Progress, error) {
 	st, err := s.pageStudy(c)
 	if err != nil {
-		return err
+		return nil, store.Progress{}, err
 	}
 	progress, err := s.store.StudyProgress(c.Request().Context(), []string{st.ID})
 	if err != nil {
+		return nil, store.Progress{}, err
+	}
+	return st, progress[st.ID], nil
+}
+
+func (s *Server) studyPage(c echo.Context) error {
+	st, p, err := s.studyAndProgress(c)
+	if err != nil {
 		return err
 	}
-	p := progress[st.ID]
 	lang := dashLang(c)
 	body := studyBody{Study: st, Groups: groupsOf(st, p), Flagged: p.Flagged, Total: p.Total()}
 	for _, q := range st.Questions {
@@ -72,15 +80,11 @@ type liveFields struct {
 }
 
 func (s *Server) studyProgress(c echo.Context) error {
-	st, err := s.pageStudy(c)
+	st, p, err := s.studyAndProgress(c)
 	if err != nil {
 		return err
 	}
-	progress, err := s.store.StudyProgress(c.Request().Context(), []string{st.ID})
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, progressFields(dashLang(c), st, progress[st.ID]))
+	return writeJSON(c, http.StatusOK, progressFields(dashLang(c), st, p))
 }
 
 func progressFields(lang string, st *survey.Study, p store.Progress) liveFields {

@@ -46,13 +46,23 @@ func (s *Server) createKey(c echo.Context) error {
 }
 
 func (s *Server) revokeKey(c echo.Context) error {
-	k, err := s.store.RevokeAPIKey(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return notFound("key")
-	}
+	k, err := s.revokeKeyAudited(c)
 	if err != nil {
 		return err
 	}
-	s.audit(c, principal(c), "key.revoke", "", map[string]any{"key": k.ID, "name": k.Name})
 	return writeJSON(c, http.StatusOK, k)
+}
+
+// revokeKeyAudited revokes the :id key and records it; the API and the
+// admin page both revoke through it.
+func (s *Server) revokeKeyAudited(c echo.Context) (survey.APIKey, error) {
+	k, err := s.store.RevokeAPIKey(c.Request().Context(), c.Param("id"))
+	if errors.Is(err, survey.ErrNotFound) {
+		return k, notFound("key")
+	}
+	if err != nil {
+		return k, err
+	}
+	s.audit(c, principal(c), "key.revoke", "", map[string]any{"key": k.ID, "name": k.Name})
+	return k, nil
 }
