@@ -77,6 +77,12 @@ func (g *gate) wrap(next http.Handler) http.Handler {
 // is not installed.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	if testing.Short() {
+		// The race run (.ci/run) is -short: under the race detector a
+		// browser test times Chromium, not our code, which the in-process
+		// tests drive there.
+		t.Skip("browser tests run in the plain run, not with -short")
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser tests need Debian's chromium at %s (bash .ci/browser installs it)", chromiumPath)
 	}

@@ -24,6 +24,9 @@ const envDocsShots = "BRANDLIFT_DOCS_SHOTS"
 // again. It saves the results page as the README shows it.
 func checkDemoDashboard(t *testing.T, s *store.Store, email, password string) {
 	const chromium = "/usr/bin/chromium"
+	if testing.Short() {
+		t.Skip("browser tests run in the plain run, not with -short")
+	}
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skipf("needs Debian's chromium at %s", chromium)
 	}
