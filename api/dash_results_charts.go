@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/frontend/charts"
@@ -331,10 +332,16 @@ func trendChart(lang string, st *survey.Study, r *results.Report, t *results.Tre
 	return cv
 }
 
-// periodLabel names a trend period: its first day, or its month.
+// periodLabel names a trend period in the reader's language: its month,
+// or its first day.
 func periodLabel(lang, interval string, p results.TrendPeriod) string {
-	if interval == "month" {
+	start, err := time.Parse(time.DateOnly, p.Start)
+	switch {
+	case err != nil:
 		return p.Period
+	case interval == "month":
+		return frontend.Month(lang, start)
+	default:
+		return frontend.DayMonth(lang, start)
 	}
-	return p.Start
 }

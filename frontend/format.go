@@ -108,6 +108,31 @@ func Date(lang string, t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + monthsRU[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// DayMonth formats a day without its year, for a chart's axis: "16 нояб."
+// or "16 Nov".
+func DayMonth(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.UTC()
+	if lang == "en" {
+		return t.Format("2 Jan")
+	}
+	return strconv.Itoa(t.Day()) + " " + monthsRU[t.Month()-1]
+}
+
+// Month formats a month: "нояб. 2026" or "Nov 2026".
+func Month(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.UTC()
+	if lang == "en" {
+		return t.Format("Jan 2006")
+	}
+	return monthsRU[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
 // DateTime formats a moment to the minute, in UTC.
 func DateTime(lang string, t time.Time) string {
 	if t.IsZero() {

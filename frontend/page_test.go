@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStepsProgressAndMinutes(t *testing.T) {
@@ -79,6 +80,18 @@ func TestStaticCompressed(t *testing.T) {
 		body, _ := io.ReadAll(r)
 		if !bytes.Contains(body, []byte("blSurvey")) || rec.Header().Get("Vary") != "Accept-Encoding" {
 			t.Errorf("Accept-Encoding %q: %d bytes, %v", accept, len(body), rec.Header())
+		}
+	}
+}
+
+func TestDayMonthAndMonth(t *testing.T) {
+	d := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ got, want string }{
+		{DayMonth("ru", d), "16 нояб."}, {DayMonth("en", d), "16 Nov"},
+		{Month("ru", d), "нояб. 2026"}, {Month("en", d), "Nov 2026"}, {Month("en", time.Time{}), "—"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
 }
