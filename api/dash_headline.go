@@ -38,12 +38,13 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 		NExposed:    m.Exposed.N,
 		NControl:    m.Control.N,
 	}
-	h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " +
-		frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
+	// "90% CI +6.2 to +9.0" / "90 % ДИ от +6,2 до +9,0": Russian says "from".
+	from := ""
 	if lang != "en" {
-		h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + frontend.T(lang, "ci_from") + " " +
-			frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
+		from = frontend.T(lang, "ci_from") + " "
 	}
+	h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + from +
+		frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
 	if m.Significant {
 		h.Verdict = frontend.T(lang, "verdict_sig")
 	} else {
@@ -60,12 +61,7 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 // brand); a custom metric goes by its question's text.
 func metricLabel(lang string, st *survey.Study, question, option string, metric survey.Metric) string {
 	label := ""
-	var q *survey.Question
-	for i := range st.Questions {
-		if st.Questions[i].Key == question {
-			q = &st.Questions[i]
-		}
-	}
+	q := st.Question(question)
 	switch {
 	case metric != "" && metric != survey.CustomMetric:
 		label = frontend.T(lang, "metric_"+string(metric))
