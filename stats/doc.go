@@ -14,8 +14,14 @@
 // reach and spend, SampleRatioMismatch for the group split,
 // MinDetectableLift, StillNeededPerGroup and SampleSizePerGroup for
 // planning, CheckTarget for KPI targets, Rake, WeightCells and
-// CompareWeighted for weighting, Stratified for stratified lift and
-// SequentialLift for results read every day.
+// CompareWeighted for weighting, StratifiedLift (post-stratified lift with
+// the Cochran-Mantel-Haenszel test) and StandardizedLift for stratified
+// lift, CompareEstimates for the change between two periods, and
+// SequentialLift and SequentialDiff for results read every day.
+//
+// P-values keep their relative accuracy down to the smallest positive
+// double (about 1e-308): normal tails use math.Erfc, Student's t and Fisher's
+// test are computed in logs, so a very strong result reads 3e-19, not 0.
 //
 // # Conventions
 //

@@ -134,3 +134,35 @@ func ExampleCheckTarget() {
 		100*l.AbsLift, 100*l.AbsLiftCI.Lo, 100*l.AbsLiftCI.Hi, s.ProbAbove, s.Status)
 	// Output: lift 5.0 points [2.6, 7.4]; P(lift > 3 points) = 0.91: on_track
 }
+
+func ExampleStratifiedLift() {
+	// Ad recall by age band: the campaign reached mostly young people, who
+	// remember ads more often anyway, so the crude lift overstates it.
+	strata := []stats.Stratum{
+		{Exposed: stats.Count{Positive: 400, N: 800}, Control: stats.Count{Positive: 90, N: 200}}, // 18-34
+		{Exposed: stats.Count{Positive: 70, N: 200}, Control: stats.Count{Positive: 200, N: 800}}, // 35+
+		{Exposed: stats.Count{Positive: 5, N: 12}},                                                // 65+, no control
+	}
+	crude := stats.CompareProportions(stats.Count{Positive: 470, N: 1000}, stats.Count{Positive: 290, N: 1000}, 0.9)
+	s := stats.StratifiedLift(strata, 0.9)
+	fmt.Printf("crude lift %.1f points\n", 100*crude.AbsLift)
+	fmt.Printf("stratified lift %.1f points, 90%% CI [%.1f, %.1f], p = %.2g\n",
+		100*s.AbsLift, 100*s.AbsLiftCI.Lo, 100*s.AbsLiftCI.Hi, s.PValue)
+	fmt.Printf("CMH chi2 = %.1f, p = %.2g, Mantel-Haenszel odds ratio %.2f\n", s.CMH, s.CMHPValue, s.OddsRatioMH)
+	fmt.Println(s.Reason)
+	// Output:
+	// crude lift 18.0 points
+	// stratified lift 6.0 points, 90% CI [0.7, 11.3], p = 0.064
+	// CMH chi2 = 8.0, p = 0.0046, Mantel-Haenszel odds ratio 1.39
+	// 1 strata with one group only left out (12 exposed, 0 control respondents)
+}
+
+func ExampleCompareEstimates() {
+	// This week's NPS against last week's, from two independent samples.
+	last := stats.NPSFromCounts([11]int64{9, 4, 3, 4, 6, 10, 25, 30, 35, 40, 20}, 0.9)
+	this := stats.NPSFromCounts([11]int64{5, 2, 3, 4, 6, 10, 15, 30, 45, 50, 30}, 0.9)
+	c := stats.CompareEstimates(last.NPS, last.SE, this.NPS, this.SE, 0.9)
+	fmt.Printf("NPS %.1f -> %.1f: change %+.1f points, 90%% CI [%.1f, %.1f], p = %.3f\n",
+		last.NPS, this.NPS, c.Diff, c.DiffCI.Lo, c.DiffCI.Hi, c.PValue)
+	// Output: NPS -0.5 -> 17.5: change +18.0 points, 90% CI [4.8, 31.3], p = 0.025
+}

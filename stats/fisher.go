@@ -28,7 +28,10 @@ const fisherTieTol = 1e-7
 // ratio P(k+1)/P(k) = (K-k)(n_e-k)/((k+1)(N-K-n_e+k+1)) for the rest) and
 // summed outward until the terms no longer change the sum, so the cost grows
 // with sqrt(N), not N: n = 10^6 per group takes well under a millisecond,
-// and the result agrees with a 40-digit computation to 1e-10.
+// and the result agrees with a 40-digit computation to 1e-10. The tails are
+// summed relative to the observed table's probability and divided in logs,
+// so that tiny p-values keep that relative accuracy down to the smallest
+// positive double (1e-300 and below) instead of underflowing.
 //
 // Source: Fisher, R. A. (1935) The logic of inductive inference. JRSS
 // 98:39-82; Agresti, A. (2013) Categorical Data Analysis, 3rd ed., sec.
@@ -59,9 +62,12 @@ func FisherExact(exposed, control Count) float64 {
 	}
 	thr := lx + fisherTieTol
 	total := h.sumFrom(m, 0, -1, lo) + h.sumFrom(m+1, h.logRatio(m+1, m), +1, hi)
+	// The tails are summed relative to P(x), not to the mode, and the ratio
+	// is taken in logs: a p-value of 1e-300 is then as accurate as one of
+	// 0.01 (the terms relative to the mode would be subnormal or 0).
 	var tails float64
 	if x < m {
-		tails = h.sumFrom(x, lx, -1, lo)
+		tails = h.sumFrom(x, 0, -1, lo)
 		// smallest y in (m, hi] with log P(y)/P(m) <= thr
 		a, b := m, hi+1
 		for b-a > 1 {
@@ -73,10 +79,10 @@ func FisherExact(exposed, control Count) float64 {
 			}
 		}
 		if b <= hi {
-			tails += h.sumFrom(b, h.logRatio(b, m), +1, hi)
+			tails += h.sumFrom(b, h.logRatio(b, m)-lx, +1, hi)
 		}
 	} else {
-		tails = h.sumFrom(x, lx, +1, hi)
+		tails = h.sumFrom(x, 0, +1, hi)
 		// largest y in [lo, m) with log P(y)/P(m) <= thr
 		a, b := lo-1, m
 		for b-a > 1 {
@@ -88,10 +94,10 @@ func FisherExact(exposed, control Count) float64 {
 			}
 		}
 		if a >= lo {
-			tails += h.sumFrom(a, h.logRatio(a, m), -1, lo)
+			tails += h.sumFrom(a, h.logRatio(a, m)-lx, -1, lo)
 		}
 	}
-	return math.Min(1, tails/total)
+	return math.Min(1, math.Exp(lx+math.Log(tails)-math.Log(total)))
 }
 
 // hyper is the hypergeometric distribution of the number of positives in

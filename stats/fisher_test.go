@@ -17,7 +17,7 @@ func TestFisherTables(t *testing.T) {
 	for _, r := range tables {
 		e := Count{Positive: int64(r[0]), N: int64(r[1])}
 		c := Count{Positive: int64(r[2]), N: int64(r[3])}
-		checkNum(t, fmt.Sprintf("fisher %v %v", e, c), FisherExact(e, c), r[4], tolClosed)
+		checkP(t, fmt.Sprintf("fisher %v %v", e, c), FisherExact(e, c), r[4], tolClosed)
 	}
 }
 

@@ -120,15 +120,23 @@ func zTwoSided(c float64) float64 {
 }
 
 // normalP returns the p-value of the standard normal statistic z under the
-// alternative a.
+// alternative a:
+//
+//	Greater: 1 - Φ(z) = erfc(z/√2)/2,  Less: Φ(z) = erfc(-z/√2)/2,
+//	TwoSided: 2(1 - Φ(|z|)) = erfc(|z|/√2).
+//
+// It uses math.Erfc, which keeps its relative accuracy down to the smallest
+// positive double (|z| ≈ 38.5 two-sided), instead of 1 - erf or 1 - Φ,
+// which cancel to 0 near |z| = 8.3 (p ≈ 1e-16). The rounding of z/√2 costs
+// about z² × 1e-16 relative, 1.5e-13 at z = 37 (p = 1e-299).
 func normalP(z float64, a Alternative) float64 {
 	switch a {
 	case Greater:
-		return distuv.UnitNormal.Survival(z)
+		return 0.5 * math.Erfc(z/math.Sqrt2)
 	case Less:
-		return distuv.UnitNormal.CDF(z)
+		return 0.5 * math.Erfc(-z/math.Sqrt2)
 	}
-	return math.Min(1, 2*distuv.UnitNormal.Survival(math.Abs(z)))
+	return math.Min(1, math.Erfc(math.Abs(z)/math.Sqrt2))
 }
 
 // clamp returns x limited to [lo, hi].

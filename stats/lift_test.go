@@ -63,8 +63,8 @@ func checkProportionCase(t *testing.T, c refCase, e, k Count) {
 		t.Errorf("z = %v, ok = %v; want 0 and not ok when statsmodels gives NaN", z, ok)
 	}
 	if want, has := c.opt(t, "p_value_pooled_two_sided"); has {
-		checkNum(t, "p two-sided", l.PValue, want, tolClosed)
-		checkNum(t, "p two-sided (ZTest)", p, want, tolClosed)
+		checkP(t, "p two-sided", l.PValue, want, tolClosed)
+		checkP(t, "p two-sided (ZTest)", p, want, tolClosed)
 	} else if l.PValue != 1 || p != 1 {
 		t.Errorf("p = %v, want 1 when the test has no variance", l.PValue)
 	}
@@ -75,8 +75,8 @@ func checkProportionCase(t *testing.T, c refCase, e, k Count) {
 		_, pg, _ := ZTest(e, k, Greater)
 		_, pl, _ := ZTest(e, k, Less)
 		if want, has := c.opt(t, "p_value_pooled_larger"); has {
-			checkNum(t, "p one-sided", l.PValueOneSided, want, tolClosed)
-			checkNum(t, "p greater (ZTest)", pg, want, tolClosed)
+			checkP(t, "p one-sided", l.PValueOneSided, want, tolClosed)
+			checkP(t, "p greater (ZTest)", pg, want, tolClosed)
 			checkNum(t, "p less (ZTest)", pl, 1-want, 1e-9)
 		} else if l.PValueOneSided != 1 {
 			t.Errorf("one-sided p = %v, want 1", l.PValueOneSided)
@@ -89,10 +89,10 @@ func checkProportionCase(t *testing.T, c refCase, e, k Count) {
 	if e.N+k.N > 100_000 {
 		fisherTol = 2e-9
 	}
-	checkNum(t, "fisher", l.PValueFisher, c.f(t, "fisher_p_two_sided"), fisherTol)
-	checkNum(t, "fisher (FisherExact)", FisherExact(e, k), c.f(t, "fisher_p_two_sided"), fisherTol)
+	checkP(t, "fisher", l.PValueFisher, c.f(t, "fisher_p_two_sided"), fisherTol)
+	checkP(t, "fisher (FisherExact)", FisherExact(e, k), c.f(t, "fisher_p_two_sided"), fisherTol)
 	if want, ok := c.optIfPresent(t, "fisher_p_two_sided_mp"); ok {
-		checkNum(t, "fisher (mpmath)", l.PValueFisher, want, 1e-10)
+		checkP(t, "fisher (mpmath)", l.PValueFisher, want, 1e-10)
 	}
 
 	exactRegime := e.N+k.N <= probBetterExactMaxN || min(e.Positive, e.N-e.Positive, k.Positive, k.N-k.Positive)+1 < probBetterMinParam

@@ -27,7 +27,7 @@ func TestMultitestReference(t *testing.T) {
 						t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
 					}
 					for j := range want {
-						checkNum(t, fmt.Sprintf("%s[%d]", name, j), got[j], want[j], tolClosed)
+						checkP(t, fmt.Sprintf("%s[%d]", name, j), got[j], want[j], tolClosed)
 					}
 				}
 				for j := range p {

@@ -67,7 +67,7 @@ func TestNPSReference(t *testing.T) {
 				checkNum(t, "diff", d.Diff, c.f(t, "diff"), tolClosed)
 				checkNum(t, "se_diff", d.SE, c.f(t, "se_diff"), tolClosed)
 				checkNum(t, "z", d.Z, c.f(t, "z"), tolClosed)
-				checkNum(t, "p", d.PValue, c.f(t, "p_value_two_sided"), tolClosed)
+				checkP(t, "p", d.PValue, c.f(t, "p_value_two_sided"), tolClosed)
 				for _, conf := range []float64{0.9, 0.95} {
 					k := fmt.Sprintf("diff_ci_%d", int(math.Round(conf*100)))
 					if c.has(k) {

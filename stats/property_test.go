@@ -71,8 +71,11 @@ func TestRandomInputsStayFinite(t *testing.T) {
 		mustJSON(t, r)
 		mustJSON(t, CompareRatings(r, RatingSummary(n, sum, sq, nil, conf), conf))
 		if e.N > 0 && c.N > 0 {
-			mustJSON(t, Stratified([]Stratum{{Weight: 1, Exposed: e, Control: c}}, conf))
+			mustJSON(t, StandardizedLift([]WeightedStratum{{Weight: 1, Exposed: e, Control: c}}, conf))
 		}
+		mustJSON(t, StratifiedLift([]Stratum{{Exposed: e, Control: c}, {Exposed: c, Control: count()}, {Exposed: count()}}, conf))
+		mustJSON(t, CompareEstimates(s.NPS, s.SE, l.AbsLift*100, l.AbsLiftSE*100, conf))
+		mustJSON(t, SequentialDiff(l.AbsLift, l.AbsLiftSE*l.AbsLiftSE, e.N+c.N, conf, 0))
 	}
 }
 

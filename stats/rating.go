@@ -3,8 +3,6 @@ package stats
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Rating summarises answers on a 1..k rating scale (CSAT and similar).
@@ -115,7 +113,8 @@ type RatingComparison struct {
 //	df = (s_e²/n_e + s_c²/n_c)² / ((s_e²/n_e)²/(n_e-1) + (s_c²/n_c)²/(n_c-1))
 //
 // (Welch-Satterthwaite), with a two-sided p-value from Student's t with df
-// degrees of freedom and the interval (m_e - m_c) ± t_{1-α/2, df} SE.
+// degrees of freedom (tSurvival, accurate down to p = 1e-300 and beyond)
+// and the interval (m_e - m_c) ± t_{1-α/2, df} SE.
 // It is not Defined (p = 1) when a group has fewer than two answers or
 // neither group has any spread. Matches scipy.stats.ttest_ind(equal_var=False).
 //
@@ -142,10 +141,12 @@ func CompareRatings(exposed, control Rating, confidence float64) RatingCompariso
 		return r
 	}
 	r.Defined = true
-	r.DF = (ve + vc) * (ve + vc) / (ve*ve/(ne-1) + vc*vc/(nc-1))
+	// The Welch-Satterthwaite df in shares of the variance, so that
+	// squaring a tiny variance cannot underflow to 0/0.
+	fe, fc := ve/(ve+vc), vc/(ve+vc)
+	r.DF = 1 / (fe*fe/(ne-1) + fc*fc/(nc-1))
 	r.T = r.MeanDiff / r.SE
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}
-	r.PValue = math.Min(1, 2*t.Survival(math.Abs(r.T)))
+	r.PValue = math.Min(1, 2*tSurvival(math.Abs(r.T), r.DF))
 	h := tQuantile(1-(1-confidence)/2, r.DF) * r.SE
 	r.MeanDiffCI = Interval{Lo: r.MeanDiff - h, Hi: r.MeanDiff + h}
 	return r

@@ -37,6 +37,14 @@ type refFile struct {
 	Lbeta            []refCase    `json:"lbeta"`
 	FisherTables     [][5]float64 `json:"fisher_tables"`
 	TQuantiles       []refCase    `json:"t_quantiles"`
+	// p-values far in the tails and the issue-13 additions (refs_extra.json only).
+	NormalTail         []refCase `json:"normal_tail"`
+	TTail              []refCase `json:"t_tail"`
+	Chi2Tail           []refCase `json:"chi2_tail"`
+	ProportionsExtreme []refCase `json:"proportions_extreme"`
+	Sequential         []refCase `json:"sequential"`
+	Change             []refCase `json:"change"`
+	Stratified         []refCase `json:"stratified"`
 }
 
 func loadRefs(t testing.TB, name string) refFile {
@@ -192,6 +200,16 @@ func checkNum(t testing.TB, name string, got, want, rel float64) {
 	t.Helper()
 	if !near(got, want, rel, tolAbs) {
 		t.Errorf("%s = %.17g, want %.17g (diff %.3g)", name, got, want, got-want)
+	}
+}
+
+// checkP checks a p-value with a relative tolerance only: checkNum's
+// absolute floor of 1e-13 would pass any p-value below 1e-13, even 0 for
+// 1e-300. A reference of 0 (below the smallest double) asks for exactly 0.
+func checkP(t testing.TB, name string, got, want, rel float64) {
+	t.Helper()
+	if !near(got, want, rel, 0) {
+		t.Errorf("%s = %.17g, want %.17g (relative diff %.3g)", name, got, want, (got-want)/want)
 	}
 }
 

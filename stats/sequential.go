@@ -69,6 +69,45 @@ type Sequential struct {
 func SequentialLift(exposed, control Count, confidence, tuning float64) Sequential {
 	exposed.check()
 	control.check()
+	if exposed.N == 0 || control.N == 0 {
+		s := SequentialDiff(0, 0, 0, confidence, tuning)
+		s.Reason = "a group has no responses"
+		return s
+	}
+	pe, pc := exposed.Rate(), control.Rate()
+	v := pe*(1-pe)/float64(exposed.N) + pc*(1-pc)/float64(control.N)
+	s := SequentialDiff(pe-pc, v, exposed.N+control.N, confidence, tuning)
+	if v == 0 {
+		s.Reason = "no variance: every answer alike within each group"
+	}
+	return s
+}
+
+// SequentialDiff is SequentialLift's mixture SPRT for any difference d of two
+// independent estimates with variance v, at n responses in total (both groups).
+// With α = 1 - confidence and ρ² from the tuning parameter N* as in
+// SequentialLift,
+//
+//	half-width = sqrt( v (nρ² + 1)/(nρ²) × (log(nρ² + 1) - 2 log α) )
+//	p = min(1, sqrt(nρ² + 1) exp(-d² nρ² / (2 v (nρ² + 1))))
+//
+// The report uses it for NPS differences (d in NPS points, v = SE² in
+// points²) and for differences of mean ratings (v = s_e²/n_e + s_c²/n_c).
+// v must be the variance of d at this look, estimated from the data as the
+// asymptotic confidence sequence assumes; d and v then carry their own units
+// and n only sets the mixture scale through nρ². p is computed from its
+// logarithm, so it does not underflow before the smallest positive double.
+//
+// Sequential.AbsLift holds d. The result is not Defined (p = 1, sequence
+// [0, 0]) when n <= 0, when v is 0, negative, NaN or infinite, or when d is
+// NaN or infinite; AbsLift is d whenever d is finite. It panics on a
+// confidence outside (0, 1) or a negative or infinite tuning parameter, as
+// SequentialLift does.
+//
+// Sources: those of SequentialLift; the construction needs only an
+// asymptotically normal estimate with a consistent variance (Waudby-Smith
+// et al. 2023, sec. 2).
+func SequentialDiff(diff, variance float64, n int64, confidence, tuning float64) Sequential {
 	checkConfidence(confidence)
 	if !(tuning >= 0) || math.IsInf(tuning, 0) {
 		panic(fmt.Sprintf("stats: invalid sequential tuning %v", tuning))
@@ -79,22 +118,29 @@ func SequentialLift(exposed, control Count, confidence, tuning float64) Sequenti
 	alpha := 1 - confidence
 	la := -2 * math.Log(alpha)
 	s := Sequential{PValue: 1, Tuning: tuning, Rho2: (la + math.Log(la+1)) / tuning}
-	if exposed.N == 0 || control.N == 0 {
-		s.Reason = "a group has no responses"
-		return s
+	finite := !math.IsNaN(diff) && !math.IsInf(diff, 0)
+	if finite {
+		s.AbsLift = diff
 	}
-	pe, pc := exposed.Rate(), control.Rate()
-	s.AbsLift = pe - pc
-	v := pe*(1-pe)/float64(exposed.N) + pc*(1-pc)/float64(control.N)
-	if v == 0 {
-		s.Reason = "no variance: every answer alike within each group"
+	switch {
+	case !finite:
+		s.Reason = "difference is not a finite number"
+		return s
+	case n <= 0:
+		s.Reason = "no responses"
+		return s
+	case math.IsNaN(variance) || math.IsInf(variance, 0) || variance < 0:
+		s.Reason = "variance is not a finite non-negative number"
+		return s
+	case variance == 0:
+		s.Reason = "no variance: the test is undefined"
 		return s
 	}
 	s.Defined = true
-	nr := float64(exposed.N+control.N) * s.Rho2
-	h := math.Sqrt(v * (nr + 1) / nr * (math.Log(nr+1) + la))
-	s.CS = Interval{Lo: s.AbsLift - h, Hi: s.AbsLift + h}
-	logP := 0.5*math.Log(nr+1) - s.AbsLift*s.AbsLift*nr/(2*v*(nr+1))
+	nr := float64(n) * s.Rho2
+	h := math.Sqrt(variance * (nr + 1) / nr * (math.Log(nr+1) + la))
+	s.CS = Interval{Lo: diff - h, Hi: diff + h}
+	logP := 0.5*math.Log(nr+1) - diff*diff*nr/(2*variance*(nr+1))
 	s.PValue = math.Min(1, math.Exp(logP))
 	return s
 }

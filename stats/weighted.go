@@ -127,17 +127,18 @@ func rounded(x, n float64) Count {
 	return c
 }
 
-// Stratum is one stratum of a stratified comparison: its population
-// weight and the exposed and control counts in it.
-type Stratum struct {
+// WeightedStratum is one stratum of a comparison standardised to known
+// population shares: its population weight and the exposed and control
+// counts in it.
+type WeightedStratum struct {
 	Weight  float64 `json:"weight"`
 	Exposed Count   `json:"exposed"`
 	Control Count   `json:"control"`
 }
 
-// StratifiedLift is a lift estimated within strata and combined with
+// Standardized is a lift estimated within strata and combined with
 // population weights.
-type StratifiedLift struct {
+type Standardized struct {
 	AbsLift   float64  `json:"abs_lift"`
 	AbsLiftCI Interval `json:"abs_lift_ci"`
 	SE        float64  `json:"se"`
@@ -147,7 +148,8 @@ type StratifiedLift struct {
 	Reason    string   `json:"reason,omitempty"`
 }
 
-// Stratified returns the stratified absolute lift
+// StandardizedLift returns the absolute lift standardised to population
+// shares w_s (direct standardisation):
 //
 //	L = Σ_s w_s (p_{e,s} - p_{c,s}),
 //	Var(L) = Σ_s w_s² (p_{e,s}(1-p_{e,s})/n_{e,s} + p_{c,s}(1-p_{c,s})/n_{c,s}),
@@ -155,14 +157,16 @@ type StratifiedLift struct {
 // with the weights normalised to sum to 1, a normal interval L ± z SE and a
 // two-sided z-test of L = 0. Comparing within strata (age band, region,
 // frequency) and weighting by the population shares removes the bias when
-// exposed and control differ in composition. A stratum with positive weight
+// exposed and control differ in composition, and estimates the lift in that
+// population. StratifiedLift instead weights by the exposed group's own
+// strata (the lift among the exposed). A stratum with positive weight
 // and an empty group makes the result undefined (Reason names it); zero
 // variance makes the test undefined (p = 1). It panics on no strata, a
 // negative or non-finite weight, or weights that sum to 0.
 //
 // Source: Cochran, W. G. (1977) Sampling Techniques, 3rd ed., ch. 5
 // (stratified estimation); Fleiss, Levin & Paik (2003) ch. 10.
-func Stratified(strata []Stratum, confidence float64) StratifiedLift {
+func StandardizedLift(strata []WeightedStratum, confidence float64) Standardized {
 	z := zTwoSided(confidence)
 	if len(strata) == 0 {
 		panic("stats: no strata")
@@ -179,7 +183,7 @@ func Stratified(strata []Stratum, confidence float64) StratifiedLift {
 	if sw <= 0 {
 		panic("stats: stratum weights sum to 0")
 	}
-	r := StratifiedLift{PValue: 1}
+	r := Standardized{PValue: 1}
 	var est, v float64
 	for i, s := range strata {
 		if s.Weight == 0 {

@@ -59,17 +59,17 @@ func TestCompareWeightedVariance(t *testing.T) {
 	}
 }
 
-func TestStratified(t *testing.T) {
-	one := Stratified([]Stratum{{Weight: 3, Exposed: Count{30, 100}, Control: Count{20, 100}}}, 0.9)
+func TestStandardizedLift(t *testing.T) {
+	one := StandardizedLift([]WeightedStratum{{Weight: 3, Exposed: Count{30, 100}, Control: Count{20, 100}}}, 0.9)
 	wald := WaldInterval(Count{30, 100}, Count{20, 100}, 0.9)
 	checkIv(t, "one stratum", one.AbsLiftCI, wald, 1e-12)
 	checkNum(t, "one stratum lift", one.AbsLift, 0.1, 1e-12)
 
-	s := []Stratum{
+	s := []WeightedStratum{
 		{Weight: 0.25, Exposed: Count{30, 100}, Control: Count{20, 100}},
 		{Weight: 0.75, Exposed: Count{50, 200}, Control: Count{45, 300}},
 	}
-	r := Stratified(s, 0.9)
+	r := StandardizedLift(s, 0.9)
 	want := 0.25*(0.3-0.2) + 0.75*(0.25-0.15)
 	v := 0.0625*(0.3*0.7/100+0.2*0.8/100) + 0.5625*(0.25*0.75/200+0.15*0.85/300)
 	checkNum(t, "lift", r.AbsLift, want, 1e-12)
@@ -80,12 +80,12 @@ func TestStratified(t *testing.T) {
 		t.Error("undefined")
 	}
 	// Weights are normalised; a zero-weight stratum may be empty.
-	s2 := append([]Stratum{{Weight: 0}}, Stratum{Weight: 1, Exposed: s[0].Exposed, Control: s[0].Control}, Stratum{Weight: 3, Exposed: s[1].Exposed, Control: s[1].Control})
-	checkNum(t, "normalised", Stratified(s2, 0.9).AbsLift, want, 1e-12)
-	if r := Stratified([]Stratum{{Weight: 1, Exposed: Count{0, 0}, Control: Count{1, 2}}}, 0.9); r.Defined || r.Reason == "" || r.PValue != 1 {
+	s2 := append([]WeightedStratum{{Weight: 0}}, WeightedStratum{Weight: 1, Exposed: s[0].Exposed, Control: s[0].Control}, WeightedStratum{Weight: 3, Exposed: s[1].Exposed, Control: s[1].Control})
+	checkNum(t, "normalised", StandardizedLift(s2, 0.9).AbsLift, want, 1e-12)
+	if r := StandardizedLift([]WeightedStratum{{Weight: 1, Exposed: Count{0, 0}, Control: Count{1, 2}}}, 0.9); r.Defined || r.Reason == "" || r.PValue != 1 {
 		t.Errorf("empty group: %+v", r)
 	}
-	if r := Stratified([]Stratum{{Weight: 1, Exposed: Count{5, 5}, Control: Count{0, 5}}}, 0.9); !r.Defined || r.PValue != 1 || r.AbsLift != 1 || r.Reason == "" {
+	if r := StandardizedLift([]WeightedStratum{{Weight: 1, Exposed: Count{5, 5}, Control: Count{0, 5}}}, 0.9); !r.Defined || r.PValue != 1 || r.AbsLift != 1 || r.Reason == "" {
 		t.Errorf("no variance: %+v", r)
 	}
 }

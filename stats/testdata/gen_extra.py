@@ -4,7 +4,17 @@ n = 1, n = 10^6, p = 0.5) and checks that refs_public.json does not cover.
 
 Values come from scipy 1.10 and statsmodels 0.13 (Debian python3-scipy and
 python3-statsmodels) and, for P(exposed > control) at large n, from mpmath at
-40 significant digits. The per-case formulas are those of
+40 significant digits.
+
+The sections after t_quantiles (and the cases appended to multitest, nps_diff,
+welch_from_stats and srm at the end of this script, after every random draw of
+the older sections, so that their values do not move) check p-values far in
+the tails, down to 1e-300: the normal tail from mpmath's erfc, Student's t
+tail by quadrature of its density in mpmath (t_sf), the chi-square tail from
+mpmath's regularized upper incomplete gamma function, Fisher's test from
+fisher_mp, the sequential p-value from its closed form in mpmath, and the
+post-stratified lift and Cochran-Mantel-Haenszel test from numpy and
+statsmodels' StratifiedTable. The per-case formulas are those of
 ../../../shared/stats-reference/gen_refs.py (copied below so that this script
 runs on its own); outputs that statsmodels leaves undefined (NaN) are null.
 
@@ -22,6 +32,7 @@ from scipy import stats, special
 from statsmodels.stats.proportion import (proportions_ztest, proportion_confint,
                                           confint_proportions_2indep)
 from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.contingency_tables import StratifiedTable
 
 warnings.simplefilter('ignore')
 rng = np.random.default_rng(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
@@ -231,10 +242,73 @@ def raking_case(margins, probs, n):
                 max_weight=float(w.max()), min_weight=float(w.min()))
 
 
+def t_sf(t, df, dps=40):
+    """Student's t survival P(T > t), t > 0, by tanh-sinh quadrature of the
+    density in 40-digit arithmetic after the substitution s = t/u, which
+    maps the heavy tail onto (0, 1]; checked against the closed forms at
+    df = 1 and 2 and against mpmath's betainc to 25 digits."""
+    with mpmath.workdps(dps):
+        t = mpmath.mpf(t); nu = mpmath.mpf(df)
+        h = (nu + 1) / 2
+        lc = mpmath.loggamma(h) - mpmath.loggamma(nu / 2) - mpmath.log(nu * mpmath.pi) / 2
+        base = nu + t * t
+        def g(u):
+            if u == 0:
+                return mpmath.mpf(0) if df > 1 else t
+            s = t / u
+            return mpmath.exp(-h * mpmath.log((nu + s * s) / base)) * t / (u * u)
+        k = t * t / base
+        pts = sorted(set([mpmath.mpf(0), mpmath.mpf(1)] +
+                         [max(1 - mpmath.mpf(c) / (h * k + 1), mpmath.mpf(0)) for c in (64, 16, 4, 1, 0.25)]))
+        return mpmath.exp(lc - h * mpmath.log(base / nu)) * mpmath.quad(g, pts)
+
+
+def normal_two_sided_mp(z):
+    with mpmath.workdps(40):
+        return mpmath.erfc(abs(mpmath.mpf(z)) / mpmath.sqrt(2))
+
+
+def post_stratified(strata):
+    """Post-stratified lift (control reweighted to the exposed strata), its
+    variance with the weights held fixed, and the CMH test and pooled odds
+    ratio of statsmodels' StratifiedTable over the strata with both groups.
+    strata: rows [x_e, n_e, x_c, n_c]."""
+    a = np.asarray(strata, dtype=float)
+    used = (a[:, 1] > 0) & (a[:, 3] > 0)
+    dropped = ~used & ((a[:, 1] > 0) | (a[:, 3] > 0))
+    u = a[used]
+    xe, ne, xc, nc = u.T
+    w = ne / ne.sum()
+    pe, pc = xe / ne, xc / nc
+    lift = np.sum(w * (pe - pc))
+    se = math.sqrt(np.sum(w ** 2 * (pe * (1 - pe) / ne + pc * (1 - pc) / nc)))
+    z = lift / se
+    out = dict(strata=[[int(v) for v in row] for row in strata],
+               exposed_rate=np.sum(w * pe), control_rate=np.sum(w * pc),
+               abs_lift=lift, abs_lift_se=se, z=z, p_value=2 * stats.norm.sf(abs(z)),
+               strata_used=int(used.sum()), strata_dropped=int(dropped.sum()),
+               exposed_dropped=int(a[dropped, 1].sum()), control_dropped=int(a[dropped, 3].sum()))
+    for conf in (0.90, 0.95):
+        zc = stats.norm.ppf(1 - (1 - conf) / 2)
+        out[f'abs_lift_ci_{int(conf*100)}'] = [lift - zc * se, lift + zc * se]
+    tables = np.stack([[[r[0], r[1] - r[0]], [r[2], r[3] - r[2]]] for r in u], axis=2)
+    st = StratifiedTable(tables)
+    null = st.test_null_odds(correction=False)
+    out['cmh_chi_sq'] = null.statistic
+    # statsmodels' p-value is 1 - chi2.cdf, which cancels below 1e-16;
+    # chi2.sf is accurate in the tail.
+    out['cmh_p_value_statsmodels'] = null.pvalue
+    out['cmh_p_value'] = stats.chi2.sf(null.statistic, 1)
+    out['odds_ratio_mh'] = st.oddsratio_pooled
+    return out
+
+
 out = dict(generator='gen_extra.py: scipy %s, statsmodels, mpmath %s' % (
     __import__('scipy').__version__, mpmath.__version__),
     proportions=[], proportions_large=[], nps=[], nps_diff=[], means=[], welch_from_stats=[],
-    multitest=[], sample_size=[], srm=[], raking=[], lbeta=[], fisher_tables=[], t_quantiles=[])
+    multitest=[], sample_size=[], srm=[], raking=[], lbeta=[], fisher_tables=[], t_quantiles=[],
+    normal_tail=[], t_tail=[], chi2_tail=[], proportions_extreme=[], sequential=[], change=[],
+    stratified=[])
 
 # proportions: x = 0, x = n, n = 1, p = 0.5, tiny against large
 for xc, nc, xe, ne in [(0, 1, 0, 1), (0, 1, 1, 1), (1, 1, 0, 1), (1, 1, 1, 1),
@@ -319,5 +393,130 @@ mpmath.mp.dps = 30
 for p, df in [(0.95, 1), (0.95, 4), (0.975, 4), (0.9, 2.5), (0.95, 29), (0.975, 144), (0.95, 401.7), (0.995, 10), (0.95, 1e5)]:
     f = lambda x: 1 - mpmath.betainc(df / 2, 0.5, 0, df / (df + x * x), regularized=True) / 2 - p
     out['t_quantiles'].append(dict(p=p, df=df, q=float(mpmath.findroot(f, stats.t.ppf(p, df)))))
+# --- p-values far in the tails (none of these draw from rng before the
+# stratified cases at the end) ---
+# Normal tail: erfc(|z|/sqrt 2) at 40 digits for the double z.
+for z in (0.3, 1.5, 5, 6.5, 8.3, 8.95, 10, 15, 20, 25, 30, 33, 35, 37, 37.5, -5, -20, -37):
+    with mpmath.workdps(40):
+        x = mpmath.mpf(z) / mpmath.sqrt(2)
+        out['normal_tail'].append(dict(z=z, p_two_sided=float(mpmath.erfc(abs(x))),
+                                       p_greater=float(mpmath.erfc(x) / 2), p_less=float(mpmath.erfc(-x) / 2)))
+# Student's t tail: for each df, t near the quantiles of p = 0.3 ... 1e-300
+# (scipy's isf, or the tail asymptote p ~ c t^-df where isf gives up), kept
+# when P(T > t) is a normal double (>= 1e-306).
+for df in (1, 1.5, 2, 3, 4.7, 10, 30, 100, 1000, 1e4, 1e5, 1e6, 1.7e6):
+    for p in (0.3, 1e-3, 1e-10, 1e-20, 1e-50, 1e-100, 1e-200, 1e-300):
+        t = stats.t.isf(p, df)
+        if t >= 1e99:
+            h = (df + 1) / 2
+            lc = special.gammaln(h) - special.gammaln(df / 2) - math.log(df * math.pi) / 2
+            t = math.exp((lc + h * math.log(df) - math.log(df) - math.log(p)) / df)
+        t = float('%.6g' % t)
+        sf = float(t_sf(t, df))
+        if sf >= 1e-306:
+            out['t_tail'].append(dict(t=t, df=df, sf=sf))
+# Chi-square tail Q(df/2, x/2) at 40 digits.
+for df in range(1, 8):
+    for x in (0.5, 3, 20, 100, 400, 700, 1000, 1200, 1350, 1380, 1400):
+        with mpmath.workdps(40):
+            sf = float(mpmath.gammainc(mpmath.mpf(df) / 2, mpmath.mpf(x) / 2, mpmath.inf, regularized=True))
+        out['chi2_tail'].append(dict(df=df, x=x, sf=sf))
+# Two proportions far apart: pooled z and its p-values at 40 digits from the
+# exact counts, and Fisher's test from fisher_mp (p from 1e-40 to 1e-300).
+for xe, ne, xc, nc in [(2875, 5000, 2125, 5000), (3025, 5000, 1975, 5000), (3225, 5000, 1775, 5000),
+                       (3425, 5000, 1575, 5000), (360, 400, 12000, 40000), (2000, 100000, 330, 100000),
+                       (319440, 1000000, 300000, 1000000), (40, 60, 2, 70), (1000, 3000, 9000, 11000)]:
+    with mpmath.workdps(40):
+        pe, pc = mpmath.mpf(xe) / ne, mpmath.mpf(xc) / nc
+        pool = mpmath.mpf(xe + xc) / (ne + nc)
+        z = (pe - pc) / mpmath.sqrt(pool * (1 - pool) * (mpmath.mpf(1) / ne + mpmath.mpf(1) / nc))
+        x = z / mpmath.sqrt(2)
+        out['proportions_extreme'].append(dict(
+            x_exposed=xe, n_exposed=ne, x_control=xc, n_control=nc, z=float(z),
+            p_two_sided=float(mpmath.erfc(abs(x))), p_greater=float(mpmath.erfc(x) / 2),
+            p_less=float(mpmath.erfc(-x) / 2), fisher_p_mp=fisher_mp(xe, ne, xc, nc)))
+# Sequential p-value and confidence sequence (SequentialLift and
+# SequentialDiff) from their closed forms at 40 digits.
+def sequential_mp(d, v, n, conf, tuning):
+    with mpmath.workdps(40):
+        d, v = mpmath.mpf(d), mpmath.mpf(v)
+        la = -2 * mpmath.log(1 - mpmath.mpf(conf))
+        rho2 = (la + mpmath.log(la + 1)) / tuning
+        nr = n * rho2
+        h = mpmath.sqrt(v * (nr + 1) / nr * (mpmath.log(nr + 1) + la))
+        p = min(mpmath.mpf(1), mpmath.sqrt(nr + 1) * mpmath.exp(-d * d * nr / (2 * v * (nr + 1))))
+        return dict(rho2=float(rho2), cs=[float(d - h), float(d + h)], p=float(p))
+for xe, ne, xc, nc, conf, tuning in [(560, 2000, 500, 2000, 0.9, 5000), (700, 2000, 600, 2000, 0.9, 5000),
+                                     (52000, 100000, 50000, 100000, 0.95, 20000),
+                                     (7000, 10000, 3000, 10000, 0.9, 5000),
+                                     (9300, 10000, 500, 10000, 0.8, 1000)]:
+    pe, pc = mpmath.mpf(xe) / ne, mpmath.mpf(xc) / nc
+    v = pe * (1 - pe) / ne + pc * (1 - pc) / nc
+    out['sequential'].append(dict(x_exposed=xe, n_exposed=ne, x_control=xc, n_control=nc,
+                                  confidence=conf, tuning=tuning, **sequential_mp(pe - pc, v, ne + nc, conf, tuning)))
+for d, v, n, conf, tuning in [(4.5, 9.0, 1800, 0.9, 5000), (-12.0, 4.0, 20000, 0.95, 5000),
+                              (0.3, 0.0004, 60000, 0.9, 5000), (30.0, 1.0, 50000, 0.9, 5000),
+                              (1.0, 1 / 1380, 1000000, 0.9, 5000)]:
+    out['sequential'].append(dict(diff=d, variance=v, n=n, confidence=conf, tuning=tuning,
+                                  **sequential_mp(d, v, n, conf, tuning)))
+# Change between two independent estimates (scipy's norm.sf).
+for b, sb, a, sa in [(12.0, 3.1, 17.5, 2.9), (0.31, 0.012, 0.29, 0.011), (3.9, 0.05, 3.9, 0.07),
+                     (-20.0, 0.4, 1.0, 0.45), (0.05, 0.0, 0.052, 0.0003), (-5.0, 0.1, 5.0, 0.2)]:
+    se = math.hypot(sb, sa)
+    d = a - b
+    z = d / se
+    c = dict(before=b, se_before=sb, after=a, se_after=sa, diff=d, se=se, z=z, p_value=2 * stats.norm.sf(abs(z)))
+    for conf in (0.90, 0.95):
+        zc = stats.norm.ppf(1 - (1 - conf) / 2)
+        c[f'diff_ci_{int(conf*100)}'] = [d - zc * se, d + zc * se]
+    out['change'].append(c)
+
+# BH, Holm and Bonferroni over vectors with p-values of 1e-300 and 1e-200.
+for p in ([1e-300, 1e-200, 0.03, 0.5, 1e-250, 0.04], [3e-301, 1e-200, 2e-200, 1.0]):
+    p = np.asarray(p)
+    out['multitest'].append(dict(p_values=p.tolist(), bh=multipletests(p, method='fdr_bh')[1].tolist(),
+                                 holm=multipletests(p, method='holm')[1].tolist(),
+                                 bonferroni=multipletests(p, method='bonferroni')[1].tolist()))
+# NPS differences with z from 28 to 37 (scipy's norm.sf is accurate there).
+for n1, n2 in ((5000, 5000), (8400, 8800)):
+    c1 = [n1 * s // 100 for s in (10, 5, 5, 5, 5, 5, 5, 15, 15, 15, 15)]
+    c2 = [n2 * s // 100 for s in (4, 2, 2, 2, 2, 3, 5, 12, 13, 25, 30)]
+    out['nps_diff'].append(nps_diff_case(c1, c2))
+# Welch tests at extreme t, small and large df: t and df from scipy, p from
+# t_sf (scipy's t.sf fails beyond t ~ 1e100 at df = 1).
+for m1, s1, n1, m2, s2, n2 in [(3.0, 1.0, 1000000, 3.05, 1.0, 1000000), (3.0, 1.0, 1000000, 3.052, 1.0, 1000000),
+                               (1.0, 0.001, 3, 5.0, 0.001, 3), (1.0, 1e-60, 3, 5.0, 1e-60, 3),
+                               (1.0, 1e-100, 2, 5.0, 1e-120, 1000)]:
+    t, _ = stats.ttest_ind_from_stats(m2, s2, n2, m1, s1, n1, equal_var=False)
+    v1, v2 = s1 ** 2 / n1, s2 ** 2 / n2
+    f1, f2 = v1 / (v1 + v2), v2 / (v1 + v2)  # scaled: v1² underflows at s1 = 1e-100
+    df = 1 / (f1 ** 2 / (n1 - 1) + f2 ** 2 / (n2 - 1))
+    out['welch_from_stats'].append(dict(control=dict(mean=m1, sd=s1, n=n1),
+                                        exposed=dict(mean=m2, sd=s2, n=n2), t=t,
+                                        p=float(2 * t_sf(abs(t), df))))
+# SRM far from the split: p from mpmath (chi2_tail), chi2 from scipy.
+for obs, shares in [([6803, 3197], [0.5, 0.5]), ([60000, 40000], [0.7, 0.3]), ([1100, 2000, 3400], [1 / 3, 1 / 3, 1 / 3])]:
+    e = np.asarray(shares) * sum(obs)
+    c, _ = stats.chisquare(obs, e)
+    with mpmath.workdps(40):
+        p = float(mpmath.gammainc(mpmath.mpf(len(obs) - 1) / 2, mpmath.mpf(c) / 2, mpmath.inf, regularized=True))
+    out['srm'].append(dict(observed=obs, shares=shares, chi_sq=c, p_value=p))
+
+# Post-stratified lift and CMH: random strata (2 to 12, small and large n,
+# exposed and control in different mixes), then fixed cases with a stratum
+# that lacks a group. These draw from rng last.
+for k, scale in [(2, 30), (3, 200), (5, 50), (8, 2000), (12, 400), (4, 100000), (6, 15), (12, 30000)]:
+    rows = []
+    shares_e = rng.dirichlet(np.ones(k)); shares_c = rng.dirichlet(np.ones(k))
+    ne_tot, nc_tot = int(scale * k * rng.uniform(0.5, 2)), int(scale * k * rng.uniform(0.5, 2))
+    base = rng.uniform(0.05, 0.6, size=k); lift = rng.uniform(-0.02, 0.1)
+    for s in range(k):
+        ne_s = max(1, int(round(ne_tot * shares_e[s]))); nc_s = max(1, int(round(nc_tot * shares_c[s])))
+        xe = int(rng.binomial(ne_s, min(1, base[s] + lift))); xc = int(rng.binomial(nc_s, base[s]))
+        rows.append([xe, ne_s, xc, nc_s])
+    out['stratified'].append(post_stratified(rows))
+out['stratified'].append(post_stratified([[30, 100, 20, 100], [50, 200, 45, 300], [7, 20, 0, 0], [0, 0, 4, 9]]))
+out['stratified'].append(post_stratified([[0, 10, 0, 12], [10, 10, 3, 10], [5, 40, 9, 30], [3, 3, 0, 0]]))
+out['stratified'].append(post_stratified([[9000, 20000, 6000, 20000], [12000, 30000, 8000, 30000]]))
 json.dump(clean(out), sys.stdout, indent=1)
 print()
