@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -13,9 +14,17 @@ type SubmitBody struct {
 	Token   string         `json:"token"`
 	Answers map[string]any `json:"answers"`
 	Locale  string         `json:"locale"`
-	// Started is the survey page's signed start stamp; clients without a
-	// page leave it out and their response has no duration.
+	// Started is the survey page's signed start stamp. When it verifies,
+	// the duration is measured by the server and wins over StartedAt and
+	// DurationMs.
 	Started string `json:"started"`
+	// StartedAt is when the respondent started, from a panel that renders
+	// its own survey (RFC 3339); the duration is then the time since.
+	StartedAt *time.Time `json:"started_at"`
+	// DurationMs is how long the respondent took, in milliseconds, as the
+	// panel measured it; with StartedAt too, the two must agree (see
+	// survey.ResponseTiming). Durations decide the speeder flag.
+	DurationMs *int64 `json:"duration_ms"`
 	// Consent must be true when the study asks for consent.
 	Consent bool `json:"consent"`
 	// ConsentVersion is the consent version shown to the respondent, when
@@ -46,7 +55,7 @@ func (s *Server) submitResponse(c echo.Context) error {
 		return err
 	}
 	res, err := s.store.Submit(c.Request().Context(), survey.SubmitRequest{
-		Token: in.Token, Answers: raw, Locale: in.Locale, Started: in.Started,
+		Token: in.Token, Answers: raw, Locale: in.Locale, Started: in.Started, StartedAt: in.StartedAt, DurationMs: in.DurationMs,
 		Consent: in.Consent, ConsentVersion: in.ConsentVersion, UserAgent: c.Request().UserAgent(),
 	})
 	if err != nil {

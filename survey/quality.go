@@ -3,12 +3,13 @@ package survey
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Quality flags. Flagged responses are kept and exported; the report leaves
 // them out unless asked (include_flagged).
 const (
-	FlagSpeeder       = "speeder"       // faster than half the running median
+	FlagSpeeder       = "speeder"       // below the floor, then below half the running median
 	FlagStraightliner = "straightliner" // same scale position on every rating question (3+)
 	FlagAttention     = "attention"     // failed an attention check
 )
@@ -17,16 +18,35 @@ const (
 var Flags = []string{FlagSpeeder, FlagStraightliner, FlagAttention}
 
 // SpeederMinCompletes is how many completed responses with a measured
-// duration a study needs before speeders are flagged: a median of a handful
-// is noise.
+// duration a study needs before its median decides who is a speeder: a
+// median of a handful is noise. Until then SpeederFloorPerQuestion does.
 const SpeederMinCompletes = 30
+
+// SpeederFloorPerQuestion is the least time a respondent can spend on a
+// question they answered: a response faster than this times the number of
+// answered questions is a speeder while the study has fewer than
+// SpeederMinCompletes durations to take a median of.
+//
+// The speeding literature puts the bound at about 300 ms per word of
+// question text, the fastest skim of a reader (Zhang & Conrad 2014,
+// "Speeding in web surveys", Survey Research Methods 8(2); Conrad,
+// Tourangeau, Couper & Zhang 2017, "Reducing speeding in web surveys by
+// providing immediate feedback", Survey Research Methods 11(1)). 1.5 s is
+// five words at that pace: shorter than any question of ours with its
+// options, and than one tap on a phone after reading it. The floor is kept
+// that low on purpose: it runs before anything is known about the study,
+// and a wrong flag costs a real respondent their place in the results and
+// in the group's quota. Questions left unanswered are not counted, since
+// skipping one takes no reading.
+const SpeederFloorPerQuestion = 1500 * time.Millisecond
 
 // QualityFlags returns the flags of one response, joined by commas in the
 // order of Flags. medianMs is the study's running median duration, or 0
-// while there are fewer than SpeederMinCompletes.
+// while there are fewer than SpeederMinCompletes; durationMs is nil when
+// the response's duration is unknown, and then it is never a speeder.
 func (s *Spec) QualityFlags(a Answers, durationMs *int64, medianMs int64) string {
 	var flags []string
-	if durationMs != nil && medianMs > 0 && *durationMs*2 < medianMs {
+	if durationMs != nil && s.speeding(a, *durationMs, medianMs) {
 		flags = append(flags, FlagSpeeder)
 	}
 	if s.straightLined(a) {
@@ -42,6 +62,22 @@ func (s *Spec) QualityFlags(a Answers, durationMs *int64, medianMs int64) string
 		}
 	}
 	return strings.Join(flags, ",")
+}
+
+// speeding reports a duration below the speeder threshold: half the
+// study's median once there is one (a common rule in market research),
+// else SpeederFloorPerQuestion per answered question.
+func (s *Spec) speeding(a Answers, durationMs, medianMs int64) bool {
+	if medianMs > 0 {
+		return durationMs*2 < medianMs
+	}
+	answered := 0
+	for _, q := range s.Questions {
+		if a[q.Key] != nil {
+			answered++
+		}
+	}
+	return durationMs < int64(answered)*SpeederFloorPerQuestion.Milliseconds()
 }
 
 // straightLined reports the same relative scale position on every one of

@@ -14,7 +14,12 @@ type SubmitRequest struct {
 	Answers map[string]any // raw: decoded JSON (UseNumber) or built from a form
 	Locale  string
 	Started string // the page's signed start stamp; "" for API clients
-	Consent bool
+	// StartedAt and DurationMs are the timing an API client reports for a
+	// survey it rendered itself (started_at, duration_ms); either may be
+	// nil. A valid Started stamp wins over them (see ResponseTiming).
+	StartedAt  *time.Time
+	DurationMs *int64
+	Consent    bool
 	// ConsentVersion is the consent version the page showed (its hidden
 	// field); 0 means the study's current one, as for API clients.
 	ConsentVersion int

@@ -135,6 +135,7 @@ func (c *committer) commit(batch []*pending) {
 	outcomes, err := c.commitRetrying(batch)
 	switch {
 	case err == nil:
+		c.s.durationsCommitted(batch, outcomes) // before the replies: see median.go
 		for i, p := range batch {
 			p.reply <- outcomes[i]
 		}

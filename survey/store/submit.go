@@ -111,6 +111,7 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 		}
 		row.ConsentAt, row.ConsentHash, row.ConsentVersion = &now, survey.ConsentHash(consent), &version
 	}
+	row.StartedAt, row.DurationMs = st.ResponseTiming(&req, who.Hash, now, v)
 	if err := v.Err(); err != nil {
 		return survey.SubmitResult{}, err
 	}
@@ -123,10 +124,6 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 			f := int(min(freq, 1<<30))
 			row.Frequency = &f
 		}
-	}
-	if started, ok := st.ReadStartStamp(req.Started, who.Hash, now); ok {
-		d := now.Sub(started).Milliseconds()
-		row.StartedAt, row.DurationMs = &started, &d
 	}
 	median, err := s.medianDuration(ctx, st.ID)
 	if err != nil {
