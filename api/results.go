@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
@@ -21,12 +22,24 @@ func resultsOptions(c echo.Context) (results.Options, error) {
 		}
 		o.Confidence = f
 	}
-	if v := c.QueryParam("include_flagged"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return o, badParam("include_flagged", "must be true or false, got %q", v)
+	for name, dst := range map[string]*bool{"include_flagged": &o.IncludeFlagged, "ignore_srm": &o.IgnoreSRM} {
+		if v := c.QueryParam(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, badParam(name, "must be true or false, got %q", v)
+			}
+			*dst = b
 		}
-		o.IncludeFlagged = b
+	}
+	if v := c.QueryParam("min_per_group"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > survey.MaxMinPerGroup {
+			return o, badParam("min_per_group", "must be an integer from 1 to %d, got %q", survey.MaxMinPerGroup, v)
+		}
+		o.MinPerGroup = n
+	}
+	if v := c.QueryParam("by"); v != "" {
+		o.By = strings.Split(v, ",")
 	}
 	return o, nil
 }
@@ -34,6 +47,14 @@ func resultsOptions(c echo.Context) (results.Options, error) {
 // optionError turns a refused query option into a 400 naming it.
 func optionError(err error) error {
 	var ve *survey.ValidationError
+	var ue *results.UnknownAttributeError
+	if errors.As(err, &ue) {
+		// The request is well formed but does not fit this study's data.
+		p := newProblem(http.StatusUnprocessableEntity, "validation", ue.Error())
+		p.Errors = []survey.FieldError{{Field: ue.Field, Message: ue.Error()}}
+		p.ValidValues = ue.Known
+		return p
+	}
 	if errors.As(err, &ve) {
 		return badRequest(ve.Errors[0].Field+": "+ve.Errors[0].Message, ve.Errors...)
 	}

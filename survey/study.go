@@ -126,6 +126,20 @@ type Settings struct {
 	// EndURL is where the thank-you page sends a respondent on (the
 	// marketer's site), with the respondent's language added as lang.
 	EndURL string `json:"end_url,omitempty"`
+	// MinPerGroup is how many responses each group needs before a
+	// metric's numbers stop being marked low_sample (default 50). The
+	// numbers are always shown.
+	MinPerGroup int64 `json:"min_per_group,omitempty"`
+	// Significance is fixed (default) or sequential: which p-value makes
+	// a metric significant.
+	Significance string `json:"significance,omitempty"`
+	// Timezone is the IANA zone the trend's days, weeks and months are
+	// counted in (default UTC). It is fixed once the study is live.
+	Timezone string `json:"timezone,omitempty"`
+	// PlannedSplit says that a signed-link study's control_share is the
+	// split its links were planned with, so the report checks the groups'
+	// sizes against it (holdout studies are always checked).
+	PlannedSplit bool `json:"planned_split,omitempty"`
 }
 
 // DefaultTargetLift is the detectable lift a study plans for: 2 points.

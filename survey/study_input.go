@@ -27,6 +27,10 @@ type StudyInput struct {
 	FrameAncestors *[]string        `json:"frame_ancestors"`
 	TargetLift     *float64         `json:"target_lift"`
 	EndURL         *string          `json:"end_url"`
+	MinPerGroup    *int64           `json:"min_per_group"`
+	Significance   *string          `json:"significance"`
+	Timezone       *string          `json:"timezone"`
+	PlannedSplit   *bool            `json:"planned_split"`
 }
 
 // QuestionInput is a question as written by a study's owner.
@@ -90,6 +94,15 @@ func (in *StudyInput) Apply(s *Spec) {
 	set(&s.FrameAncestors, in.FrameAncestors)
 	set(&s.TargetLift, in.TargetLift)
 	set(&s.EndURL, in.EndURL)
+	set(&s.MinPerGroup, in.MinPerGroup)
+	set(&s.Significance, in.Significance)
+	set(&s.Timezone, in.Timezone)
+	// A signed-link study that states its control_share declares the
+	// split its links follow, unless it says otherwise.
+	if in.ControlShare != nil && s.Assignment == AssignSignedLink {
+		s.PlannedSplit = true
+	}
+	set(&s.PlannedSplit, in.PlannedSplit)
 }
 
 // FrozenChanges lists the JSON names of the fields that differ between old
@@ -112,6 +125,9 @@ func FrozenChanges(old, updated *Spec) []string {
 	}
 	if !reflect.DeepEqual(old.Locales, updated.Locales) {
 		fields = append(fields, "locales")
+	}
+	if old.Location().String() != updated.Location().String() {
+		fields = append(fields, "timezone") // the daily counts are kept per local day
 	}
 	return fields
 }

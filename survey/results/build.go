@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -15,9 +16,27 @@ import (
 type Options struct {
 	Confidence     float64 // 0.8, 0.9 or 0.95; 0 means the study's
 	IncludeFlagged bool
-	Segment        string // age, gender, region, device, frequency or any attribute
-	Weighting      string // none (default) or rake
-	Now            time.Time
+	// Segment is one attribute (age, gender, region, device, frequency or
+	// any token attribute) or two crossed, comma-separated: age,gender.
+	Segment   string
+	Weighting string   // none (default), rake or stratify
+	By        []string // stratify: the attributes whose crossed levels are the strata
+	// MinPerGroup overrides the study's min_per_group (0: the study's).
+	MinPerGroup int64
+	// IgnoreSRM keeps significance despite a sample ratio mismatch.
+	IgnoreSRM bool
+	Now       time.Time
+}
+
+// MaxSegmentAttributes is how many attributes a segment may cross.
+const MaxSegmentAttributes = 2
+
+// segmentDims splits a segment option into its attributes.
+func (o *Options) segmentDims() []string {
+	if o.Segment == "" {
+		return nil
+	}
+	return strings.Split(o.Segment, ",")
 }
 
 // Segments every study offers besides its respondents' attributes.
@@ -47,11 +66,47 @@ func (o *Options) Validate(st *survey.Study) error {
 		if !st.HasGroups() && (st.Weighting == nil || len(st.Weighting.Margins) == 0) {
 			v.Add("weighting", "an nps study is raked to target margins; set weighting.margins on the study")
 		}
+	case "stratify":
+		if len(o.By) == 0 && st.Weighting != nil {
+			o.By = st.Weighting.Attributes
+		}
+		switch {
+		case !st.HasGroups():
+			v.Add("weighting", "stratify compares exposed with control; an nps study has one population")
+		case len(o.By) == 0:
+			v.Add("by", "stratify needs the attributes that form the strata, for example by=age,gender")
+		case len(o.By) > MaxSegmentAttributes:
+			v.Add("by", "at most %d attributes, got %d", MaxSegmentAttributes, len(o.By))
+		}
+		for _, a := range o.By {
+			if !survey.IsKey(a) || a == SegmentFrequency {
+				v.Add("by", "must be attribute names such as age or gender (frequency is not randomised), got %q", a)
+			}
+		}
 	default:
-		v.Add("weighting", "must be none or rake, got %q", o.Weighting)
+		v.Add("weighting", "must be none, rake or stratify, got %q", o.Weighting)
 	}
-	if o.Segment != "" && !survey.IsKey(o.Segment) {
-		v.Add("segment", "must be an attribute name such as age, gender, region, device or frequency, got %q", o.Segment)
+	if o.Weighting != "stratify" && len(o.By) > 0 {
+		v.Add("by", "by applies to weighting=stratify only")
+	}
+	if dims := o.segmentDims(); len(dims) > MaxSegmentAttributes {
+		v.Add("segment", "at most %d attributes, comma-separated (age,gender), got %d", MaxSegmentAttributes, len(dims))
+	} else {
+		for _, d := range dims {
+			if !survey.IsKey(d) {
+				v.Add("segment", "must be an attribute name such as age, gender, region, device or frequency, or two of them (age,gender), got %q", o.Segment)
+				break
+			}
+		}
+		if len(dims) == 2 && (dims[0] == dims[1] || slices.Contains(dims, SegmentFrequency)) {
+			v.Add("segment", "two different attributes may be crossed, and not frequency (control has none), got %q", o.Segment)
+		}
+	}
+	if o.MinPerGroup == 0 {
+		o.MinPerGroup = st.MinGroupSize()
+	}
+	if o.MinPerGroup < 1 || o.MinPerGroup > survey.MaxMinPerGroup {
+		v.Add("min_per_group", "must be from 1 to %d, got %d", survey.MaxMinPerGroup, o.MinPerGroup)
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
@@ -81,10 +136,14 @@ type GroupCount struct {
 // on counts, in stats. The options must have been validated.
 func Build(in Input, o Options) (*Report, error) {
 	st, data, gcs := in.Study, in.Tallies, in.GroupCounts
+	if err := checkAttributes(st, data, o.segmentDims(), o.By); err != nil {
+		return nil, err
+	}
 	r := &Report{StudyID: st.ID, Kind: st.Kind, Confidence: o.Confidence, GeneratedAt: o.Now.UTC(),
-		IncludeFlagged: o.IncludeFlagged, Weighting: o.Weighting, Segment: o.Segment}
+		IncludeFlagged: o.IncludeFlagged, Weighting: o.Weighting, Segment: o.Segment,
+		MinPerGroup: o.MinPerGroup, Significance: st.SignificanceRule(), IgnoreSRM: o.IgnoreSRM}
 	r.Counts = countsOf(gcs, o.IncludeFlagged)
-	r.Health = health(st, gcs, r.Counts)
+	r.Health = health(st, gcs, r.Counts, o.MinPerGroup)
 	v := &view{data: data}
 	if o.Weighting == "rake" {
 		info, err := rake(st, v)
@@ -93,19 +152,41 @@ func Build(in Input, o Options) (*Report, error) {
 		}
 		r.Weights = info
 	}
-	b := &builder{st: st, v: v, confidence: o.Confidence, minN: stats.MinResponsesPerGroup}
+	b := newBuilder(st, v, o)
+	b.srmBlock = r.Health.SRM != nil && r.Health.SRM.Mismatch && !o.IgnoreSRM
 	ms := b.build()
-	qValues(ms.lifts)
+	qValues(ms.tests)
 	r.Metrics = ms.metrics
 	r.Metrics = append(r.Metrics, textMetrics(st, v, in.Latest)...)
-	if o.Segment != "" {
-		r.Segments = segmentReports(st, b, o.Segment)
+	r.Health.LowSample = ms.lowSample
+	if r.Health.LowSample == nil {
+		r.Health.LowSample = []string{}
+	}
+	if n := len(ms.lowSample); n > 0 {
+		r.Health.Notes = append(r.Health.Notes, fmt.Sprintf("%d metric(s) below %d answers per group: %s; their numbers are marked low_sample",
+			n, o.MinPerGroup, strings.Join(ms.lowSample, ", ")))
+	}
+	if b.srmBlock {
+		r.Health.Notes = append(r.Health.Notes, "significance is off: "+reasonSRM)
+	}
+	if dims := o.segmentDims(); len(dims) > 0 {
+		r.Segments = segmentReports(st, b, dims)
+	}
+	if o.Weighting == "stratify" {
+		r.Stratified = stratify(b, o.By)
 	}
 	if st.HasGroups() {
 		r.Frequency = frequencyCurves(st, b)
 	}
 	r.Targets = targetReports(st, ms, o)
+	r.Methods = methods(st, r)
 	return r, nil
+}
+
+// newBuilder is the builder of a report's metrics under the options.
+func newBuilder(st *survey.Study, v *view, o Options) *builder {
+	return &builder{st: st, v: v, confidence: o.Confidence, minN: o.MinPerGroup,
+		rule: st.SignificanceRule(), tuning: float64(2 * st.TargetPerGroup)}
 }
 
 // countsOf sums responses per group; flagged ones count only when included,
@@ -137,8 +218,8 @@ func countsOf(gcs []GroupCount, includeFlagged bool) Counts {
 	return c
 }
 
-func health(st *survey.Study, gcs []GroupCount, c Counts) Health {
-	h := Health{MinPerGroup: stats.MinResponsesPerGroup}
+func health(st *survey.Study, gcs []GroupCount, c Counts, minN int64) Health {
+	h := Health{MinPerGroup: minN}
 	complete := map[survey.Group]int64{}
 	for _, g := range gcs {
 		if g.Flags == "" {
@@ -148,9 +229,9 @@ func health(st *survey.Study, gcs []GroupCount, c Counts) Health {
 	groups := []survey.Group{survey.GroupAll}
 	if st.HasGroups() {
 		groups = []survey.Group{survey.GroupExposed, survey.GroupControl}
-		h.EnoughData = stats.EnoughData(c.Exposed, c.Control)
+		h.EnoughData = c.Exposed >= minN && c.Control >= minN
 	} else {
-		h.EnoughData = c.All >= stats.MinResponsesPerGroup
+		h.EnoughData = c.All >= minN
 	}
 	for _, g := range groups {
 		p := Progress{Group: g, Complete: complete[g], Target: st.TargetPerGroup}
@@ -160,17 +241,27 @@ func health(st *survey.Study, gcs []GroupCount, c Counts) Health {
 		}
 		h.Progress = append(h.Progress, p)
 	}
-	if st.HasGroups() && st.Assignment == survey.AssignHoldout && c.Exposed+c.Control > 0 {
-		srm := stats.SampleRatioMismatch([]int64{c.Control, c.Exposed}, []float64{st.ControlShare, 1 - st.ControlShare})
-		h.SRM = &srm
-		if srm.Mismatch {
-			h.Notes = append(h.Notes, "sample ratio mismatch: the groups' sizes do not fit control_share; check the ad server's holdout before trusting the lift")
+	if st.HasGroups() {
+		h.SRM = srmCheck(st, c)
+		if h.SRM.Mismatch {
+			h.Notes = append(h.Notes, "sample ratio mismatch: the groups' sizes do not fit the planned split; check the ad server's or panel's assignment before trusting the lift")
 		}
 	}
 	if !h.EnoughData {
-		h.Notes = append(h.Notes, "not enough data: each group needs at least 50 responses before results are shown")
+		h.Notes = append(h.Notes, fmt.Sprintf("low sample: a group has fewer than %d responses; the numbers are shown, marked low_sample, and Fisher's exact test decides lift significance", minN))
 	}
 	return h
+}
+
+// srmCheck tests the groups' sizes against the study's planned split, or
+// says why there is none.
+func srmCheck(st *survey.Study, c Counts) *stats.SRM {
+	share, ok, reason := st.ExpectedSplit()
+	if !ok {
+		return &stats.SRM{Observed: []int64{c.Control, c.Exposed}, Expected: []float64{}, PValue: 1, Reason: reason}
+	}
+	srm := stats.SampleRatioMismatch([]int64{c.Control, c.Exposed}, []float64{share, 1 - share})
+	return &srm
 }
 
 // levelOf returns a cell's level of a segment dimension.

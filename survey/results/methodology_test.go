@@ -54,6 +54,9 @@ var notFields = map[string]bool{
 	"all": true, "exposed": true, "control": true, "achieved": true, "on_track": true, "at_risk": true, "missed": true,
 	"not_enough_data": true, "scipy": true, "gen_refs": true, "gen_extra": true, "py": true,
 	"ad_recall": true, "awareness": true,
+	// study settings, option values and problem fields
+	"control_share": true, "planned_split": true, "fixed": true, "stratify": true, "valid_values": true,
+	"z_test": true, "welch_t": true, "nps_diff": true, "started_at": true, "duration_ms": true,
 }
 
 // TestMethodologyMatchesTheReport: docs/METHODOLOGY.md explains every field

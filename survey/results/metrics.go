@@ -3,6 +3,7 @@ package results
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/brandlift/brandlift/survey"
 
@@ -21,13 +22,29 @@ type measure struct {
 	nps      *stats.NPS // exposed (brand_lift) or all (nps)
 	rating   *stats.Rating
 	withheld bool
+	// head is the metric's headline estimate, for the trend's changes
+	// from one period to the next.
+	head headline
+}
+
+// headline is a metric's main number with its standard error: the
+// absolute lift, the NPS or mean difference (exposed minus control), or
+// in an nps study the rate, NPS or mean itself.
+type headline struct {
+	measure string
+	value   float64
+	se      float64
+	low     bool
 }
 
 // metricSet is the output of buildMetrics.
 type metricSet struct {
 	metrics  []any
 	measures map[string]*measure
-	lifts    []*LiftMetric // in order, for q-values
+	lifts    []*LiftMetric // in order
+	tests    []testRef     // every comparison, for q-values
+	// lowSample lists the metrics below min_per_group.
+	lowSample []string
 }
 
 // builder computes metrics from one view of the counts.
@@ -35,7 +52,18 @@ type builder struct {
 	st         *survey.Study
 	v          *view
 	confidence float64
-	minN       int64 // below this per group, numbers are withheld
+	minN       int64  // below this per group, metrics are low_sample
+	rule       string // survey.SignificanceFixed or SignificanceSequential
+	srmBlock   bool   // a sample ratio mismatch turns significance off
+	// tuning is the sequential tests' N*: twice the target per group.
+	tuning float64
+}
+
+// sub is a builder over another view with the same rules.
+func (b *builder) sub(v *view) *builder {
+	c := *b
+	c.v = v
+	return &c
 }
 
 func measureKey(question, option string) string {
@@ -106,20 +134,47 @@ func (b *builder) answered(question string, g survey.Group) int64 {
 	return b.v.sum(question, g, isSlot(survey.SlotAnswered))
 }
 
-func (b *builder) withhold(ms *metricSet, q *survey.Question, option, typ string) bool {
+// answers counts each group's answers to a question.
+func (b *builder) answers(q *survey.Question) map[survey.Group]int64 {
 	n := map[survey.Group]int64{}
-	short := false
 	for _, g := range b.groups() {
 		n[g] = b.answered(q.Key, g)
-		short = short || n[g] < b.minN
 	}
-	if !short {
+	return n
+}
+
+// withhold stands in a WithheldMetric when a group has no answer at all:
+// from one answer per group on, every metric is computed.
+func (b *builder) withhold(ms *metricSet, q *survey.Question, option, typ string) bool {
+	n := b.answers(q)
+	var empty []string
+	for _, g := range b.groups() {
+		if n[g] == 0 {
+			empty = append(empty, string(g))
+		}
+	}
+	if len(empty) == 0 {
 		return false
 	}
+	reason := "no answers yet in the " + strings.Join(empty, " and ") + " group"
+	if len(empty) > 1 {
+		reason += "s"
+	}
 	ms.metrics = append(ms.metrics, &WithheldMetric{Question: q.Key, Option: option, Type: typ,
-		Status: "not_enough_data", N: n, Needed: b.minN})
+		Status: "not_enough_data", N: n, Needed: 1, Reason: reason})
 	ms.measures[measureKey(q.Key, option)] = &measure{key: measureKey(q.Key, option), withheld: true}
+	ms.lowSample = append(ms.lowSample, measureKey(q.Key, option))
 	return true
+}
+
+// caveat marks a metric below min_per_group in the set's list and returns
+// whether it is and its note.
+func (b *builder) caveat(ms *metricSet, q *survey.Question, option string) (bool, string) {
+	low, note := b.lowSample(b.answers(q))
+	if low {
+		ms.lowSample = append(ms.lowSample, measureKey(q.Key, option))
+	}
+	return low, note
 }
 
 // proportion is a group's (possibly weighted) share of matching answers.
@@ -141,9 +196,11 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 		}
 		c, _ := b.proportion(q, survey.GroupAll, slots)
 		p := stats.OneProportion(c, b.confidence)
+		low, note := b.caveat(ms, q, option)
 		ms.metrics = append(ms.metrics, &RateMetric{Question: q.Key, Option: option, Type: "rate", Metric: q.Metric,
-			All: GroupRate{N: c.N, Positive: c.Positive, Rate: p.Rate, CI: p.CI}})
-		ms.measures[key] = &measure{key: key}
+			All: GroupRate{N: c.N, Positive: c.Positive, Rate: p.Rate, CI: p.CI}, LowSample: low, Notes: note})
+		ms.measures[key] = &measure{key: key, head: headline{measure: "rate", value: p.Rate,
+			se: math.Sqrt(p.Rate * (1 - p.Rate) / float64(max(c.N, 1))), low: low}}
 		return
 	}
 	if b.withhold(ms, q, option, "lift") {
@@ -161,8 +218,10 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 		Exposed: groupRate(ce, l.Exposed), Control: groupRate(cc, l.Control),
 		AbsLift: l.AbsLift, AbsLiftCI: l.AbsLiftCI, AbsLiftSE: l.AbsLiftSE, AbsLiftWaldCI: l.AbsLiftWaldCI,
 		Z: l.Z, PValue: l.PValue, PValueOneSided: l.PValueOneSided, PValueFisher: l.PValueFisher,
-		ProbPositive: l.ProbPositive, Significant: l.Significant, TargetLift: b.st.PlannedLift(), Notes: l.Reason}
+		ProbPositive: l.ProbPositive, TargetLift: b.st.PlannedLift()}
 	why := reasons{}
+	low, lowNote := b.caveat(ms, q, option)
+	m.LowSample, m.Notes = low, joinNotes(lowNote, l.Reason)
 	if l.RelLiftDefined {
 		m.RelLift, m.RelLiftCI = ptr(l.RelLift), ptr(l.RelLiftCI)
 	} else {
@@ -183,18 +242,7 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 		why.set("cost_per_lifted_user", "the study sets no spend")
 	}
 	if b.st.Reach > 0 {
-		im := stats.LiftedUsers(l.AbsLift, l.AbsLiftCI, float64(b.st.Reach), b.st.Spend)
-		m.LiftedUsers, m.LiftedUsersCI = ptr(im.LiftedUsers), ptr(im.LiftedUsersCI)
-		if b.st.Spend > 0 && im.CostPerLiftedUserDefined {
-			m.CostPerLiftedUser = ptr(im.CostPerLiftedUser)
-		} else if b.st.Spend > 0 {
-			why.set("cost_per_lifted_user", "the lift is not positive: no one was lifted, so there is no cost per lifted user")
-		}
-		if b.st.Spend > 0 && im.CostPerLiftedUserCIDefined {
-			m.CostPerLiftedUserCI = ptr(im.CostPerLiftedUserCI)
-		} else if b.st.Spend > 0 && im.CostPerLiftedUserDefined {
-			why.set("cost_per_lifted_user_ci", "the lifted users' interval reaches 0: the cost has no upper bound")
-		}
+		b.impact(m, l, why)
 	}
 	pc, nE, nC := l.Control.Rate, effectiveN(ce.N, l.Exposed.EffectiveN), effectiveN(cc.N, l.Control.EffectiveN)
 	alpha := 1 - b.confidence
@@ -213,11 +261,14 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 		seqE = effectiveCount(l.Exposed.Rate, l.Exposed.EffectiveN)
 		seqC = effectiveCount(l.Control.Rate, l.Control.EffectiveN)
 	}
-	m.Sequential = stats.SequentialLift(seqE, seqC, b.confidence, float64(2*b.st.TargetPerGroup))
+	m.Sequential = stats.SequentialLift(seqE, seqC, b.confidence, b.tuning)
+	m.Significant, m.SignificantBy, _ = b.verdict(low, ByFisherExact, l.PValueFisher, ByZTest, l.PValue, &m.Sequential, why)
+	primary := map[string]float64{ByFisherExact: l.PValueFisher, ByZTest: l.PValue, BySequential: m.Sequential.PValue}[m.SignificantBy]
+	ms.tests = append(ms.tests, testRef{p: primary, set: func(q float64) { m.QValue = q }})
 	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
 	ms.lifts = append(ms.lifts, m)
-	ms.measures[key] = &measure{key: key, lift: m, liftStat: &l}
+	ms.measures[key] = &measure{key: key, lift: m, liftStat: &l, head: headline{measure: "abs_lift", value: l.AbsLift, se: l.AbsLiftSE, low: low}}
 }
 
 func groupRate(c stats.Count, p stats.Proportion) GroupRate {
@@ -257,6 +308,7 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 	}
 	m := &NPSMetric{Question: q.Key, Type: "nps"}
 	why := reasons{}
+	m.LowSample, m.Notes = b.caveat(ms, q, "")
 	summary := map[survey.Group]stats.NPS{}
 	for _, g := range b.groups() {
 		counts, _ := b.npsCounts(q, g)
@@ -269,6 +321,7 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 			Promoters: s.Promoters, Passives: s.Passives, Detractors: s.Detractors}
 	}
 	main := summary[survey.GroupAll]
+	head := headline{measure: "nps", value: main.NPS, se: main.SE, low: m.LowSample}
 	if b.st.HasGroups() {
 		main = summary[survey.GroupExposed]
 		c := stats.CompareNPS(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
@@ -276,10 +329,13 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 		if !c.Defined {
 			why.set("diff_ci", c.Reason)
 		}
+		n := summary[survey.GroupExposed].N + summary[survey.GroupControl].N
+		b.decide(ms, &m.Test, ByZTest, c.PValue, stats.SequentialDiff(c.Diff, c.SE*c.SE, n, b.confidence, b.tuning), why)
+		head = headline{measure: "nps_diff", value: c.Diff, se: c.SE, low: m.LowSample}
 	}
 	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
-	ms.measures[q.Key] = &measure{key: q.Key, nps: &main}
+	ms.measures[q.Key] = &measure{key: q.Key, nps: &main, head: head}
 }
 
 func (b *builder) ratingSummary(q *survey.Question, g survey.Group) (stats.Rating, []int64) {
@@ -303,6 +359,7 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 	}
 	m := &RatingMetric{Question: q.Key, Type: "rating", Scale: q.Scale}
 	why := reasons{}
+	m.LowSample, m.Notes = b.caveat(ms, q, "")
 	summary := map[survey.Group]stats.Rating{}
 	for _, g := range b.groups() {
 		r, levels := b.ratingSummary(q, g)
@@ -314,6 +371,7 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 			Top2Box: r.Top2Box, Top2BoxCI: r.Top2BoxCI, Levels: levels}
 	}
 	main := summary[survey.GroupAll]
+	head := headline{measure: "mean", value: main.Mean, se: main.SE, low: m.LowSample}
 	if b.st.HasGroups() {
 		main = summary[survey.GroupExposed]
 		c := stats.CompareRatings(summary[survey.GroupExposed], summary[survey.GroupControl], b.confidence)
@@ -321,24 +379,25 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 		if !c.Defined {
 			why.set("mean_diff_ci", c.Reason)
 		}
+		n := summary[survey.GroupExposed].N + summary[survey.GroupControl].N
+		b.decide(ms, &m.Test, ByWelch, c.PValue, stats.SequentialDiff(c.MeanDiff, c.SE*c.SE, n, b.confidence, b.tuning), why)
+		head = headline{measure: "mean_diff", value: c.MeanDiff, se: c.SE, low: m.LowSample}
 	}
 	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
-	ms.measures[q.Key] = &measure{key: q.Key, rating: &main}
+	ms.measures[q.Key] = &measure{key: q.Key, rating: &main, head: head}
 }
 
-// qValues sets Benjamini-Hochberg q-values over a set of lift metrics.
-func qValues(lifts []*LiftMetric) {
-	if len(lifts) == 0 {
-		return
-	}
-	p := make([]float64, len(lifts))
-	for i, m := range lifts {
-		p[i] = m.PValue
-	}
-	for i, q := range stats.BenjaminiHochberg(p) {
-		lifts[i].QValue = q
-	}
+// decide fills the verdict of an NPS or rating difference. Both tests
+// (the z-test of two NPS values, Welch's t) stay the primary test below
+// min_per_group: no exact test applies to them, and the low_sample mark
+// says to read them with care.
+func (b *builder) decide(ms *metricSet, t *Test, fixed string, p float64, seq stats.Sequential, why reasons) {
+	t.Sequential = &seq
+	sig, by, primary := b.verdict(t.LowSample, fixed, p, fixed, p, &seq, why)
+	t.Significant, t.SignificantBy = &sig, by
+	t.QValue = ptr(primary)
+	ms.tests = append(ms.tests, testRef{p: primary, set: func(q float64) { t.QValue = &q }})
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -17,17 +17,32 @@ type Report struct {
 	GeneratedAt    time.Time   `json:"generated_at"`
 	IncludeFlagged bool        `json:"include_flagged"`
 	Weighting      string      `json:"weighting"`
-	Counts         Counts      `json:"counts"`
-	Health         Health      `json:"health"`
+	// MinPerGroup is the group size below which a metric is low_sample
+	// (the study's setting or the request's min_per_group).
+	MinPerGroup int64 `json:"min_per_group"`
+	// Significance is the rule behind every "significant": fixed or
+	// sequential (see Methods).
+	Significance string `json:"significance"`
+	// IgnoreSRM is true when the analyst asked for significance despite a
+	// sample ratio mismatch (ignore_srm=true).
+	IgnoreSRM bool   `json:"ignore_srm"`
+	Counts    Counts `json:"counts"`
+	Health    Health `json:"health"`
 	// Metrics holds one entry per reported measure: *LiftMetric,
 	// *RateMetric (nps studies), *NPSMetric, *RatingMetric, *TextMetric or
-	// *WithheldMetric ("not enough data").
-	Metrics   []any            `json:"metrics"`
-	Weights   *WeightInfo      `json:"weights,omitempty"`
-	Segment   string           `json:"segment,omitempty"`
-	Segments  []SegmentReport  `json:"segments,omitempty"`
-	Frequency []FrequencyCurve `json:"frequency,omitempty"`
-	Targets   []TargetReport   `json:"targets,omitempty"`
+	// *WithheldMetric (a group it compares has no answer yet).
+	Metrics []any       `json:"metrics"`
+	Weights *WeightInfo `json:"weights,omitempty"`
+	// Stratified holds the post-stratified lift of each lift metric
+	// (weighting=stratify).
+	Stratified *StratifiedReport `json:"stratified,omitempty"`
+	Segment    string            `json:"segment,omitempty"`
+	Segments   []SegmentReport   `json:"segments,omitempty"`
+	Frequency  []FrequencyCurve  `json:"frequency,omitempty"`
+	Targets    []TargetReport    `json:"targets,omitempty"`
+	// Methods names the method behind each kind of number, for the
+	// report's reader and its files.
+	Methods map[string]string `json:"methods"`
 }
 
 // Counts are the responses behind the report.
@@ -51,14 +66,19 @@ type GroupCounts struct {
 
 // Health says whether the study's data can be trusted and how far along it is.
 type Health struct {
-	// SRM is the sample-ratio-mismatch check of holdout studies.
+	// SRM is the sample-ratio-mismatch check against the study's planned
+	// split; not Defined, with the reason, when the study has none
+	// (exposure studies, signed links without a planned split).
 	SRM      *stats.SRM `json:"srm,omitempty"`
 	Progress []Progress `json:"progress"`
-	// EnoughData is false while a group has fewer than
-	// stats.MinResponsesPerGroup responses; metrics are then withheld.
-	EnoughData  bool     `json:"enough_data"`
-	MinPerGroup int64    `json:"min_per_group"`
-	Notes       []string `json:"notes,omitempty"`
+	// EnoughData is false while a group has fewer than MinPerGroup
+	// responses; the numbers are still shown, marked low_sample.
+	EnoughData  bool  `json:"enough_data"`
+	MinPerGroup int64 `json:"min_per_group"`
+	// LowSample lists the metrics (question, or question/option) whose
+	// groups are below MinPerGroup.
+	LowSample []string `json:"low_sample"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 // Progress is one group's way to its target.
@@ -107,6 +127,12 @@ type LiftMetric struct {
 	QValue         float64         `json:"q_value"`
 	ProbPositive   float64         `json:"prob_positive"`
 	Significant    bool            `json:"significant"`
+	// SignificantBy names the test behind Significant and QValue:
+	// z_test, fisher_exact (below min_per_group) or sequential.
+	SignificantBy string `json:"significant_by"`
+	// LowSample is true when a group has fewer than the report's
+	// min_per_group answers: the numbers are shown, to be read with care.
+	LowSample bool `json:"low_sample"`
 
 	LiftedUsers         *float64        `json:"lifted_users,omitempty"`
 	LiftedUsersCI       *stats.Interval `json:"lifted_users_ci,omitempty"`
@@ -134,6 +160,9 @@ type RateMetric struct {
 	Type     string        `json:"type"` // "rate"
 	Metric   survey.Metric `json:"metric"`
 	All      GroupRate     `json:"all"`
+	// LowSample is true below the report's min_per_group.
+	LowSample bool   `json:"low_sample"`
+	Notes     string `json:"notes,omitempty"`
 }
 
 // NPSGroup is one group's NPS with its breakdown.
@@ -156,9 +185,23 @@ type NPSMetric struct {
 	Diff     *float64        `json:"diff,omitempty"`
 	DiffCI   *stats.Interval `json:"diff_ci,omitempty"`
 	PValue   *float64        `json:"p_value,omitempty"`
+	Test
 	// Reasons says, by field path (exposed.ci, diff_ci), why an interval
 	// has no width or a test is undefined.
 	Reasons map[string]string `json:"reasons,omitempty"`
+}
+
+// Test is the verdict on a comparison of exposed with control: its
+// q-value, whether it is significant under the report's rule and by which
+// test, the always-valid sequential reading, and the low-sample caveat.
+// One-population (nps) studies have no comparison; the fields are absent.
+type Test struct {
+	QValue        *float64          `json:"q_value,omitempty"`
+	Significant   *bool             `json:"significant,omitempty"`
+	SignificantBy string            `json:"significant_by,omitempty"`
+	Sequential    *stats.Sequential `json:"sequential,omitempty"`
+	LowSample     bool              `json:"low_sample"`
+	Notes         string            `json:"notes,omitempty"`
 }
 
 // RatingGroup is one group's ratings.
@@ -183,6 +226,7 @@ type RatingMetric struct {
 	MeanDiff   *float64        `json:"mean_diff,omitempty"`
 	MeanDiffCI *stats.Interval `json:"mean_diff_ci,omitempty"`
 	PValue     *float64        `json:"p_value,omitempty"`
+	Test
 	// Reasons says, by field path (exposed.mean_ci, mean_diff_ci), why an
 	// interval has no width or a test is undefined.
 	Reasons map[string]string `json:"reasons,omitempty"`
@@ -205,15 +249,17 @@ type TextAnswer struct {
 	CompletedAt time.Time    `json:"completed_at"`
 }
 
-// WithheldMetric stands in for a metric whose groups are too small to
-// report: the counts are shown, the numbers are not.
+// WithheldMetric stands in for a metric a group of which has no answer
+// yet, so there is nothing to compute: the counts are shown with the
+// reason.
 type WithheldMetric struct {
 	Question string                 `json:"question"`
 	Option   string                 `json:"option,omitempty"`
 	Type     string                 `json:"type"`
 	Status   string                 `json:"status"` // "not_enough_data"
 	N        map[survey.Group]int64 `json:"n"`
-	Needed   int64                  `json:"min_per_group"`
+	Needed   int64                  `json:"min_per_group"` // 1: one answer per group is enough to compute
+	Reason   string                 `json:"reason"`
 }
 
 // WeightInfo describes the raking behind a weighted report.
@@ -232,7 +278,13 @@ type WeightInfo struct {
 
 // SegmentReport is the report's metrics within one level of a segment.
 type SegmentReport struct {
-	Level   string      `json:"level"`
+	// Level names the level; crossed segments join their values with
+	// " / " (25-34 / female), and Values gives them by attribute.
+	Level  string            `json:"level"`
+	Values map[string]string `json:"values,omitempty"`
+	// Other lists the levels grouped into this "other" level.
+	Other   []string    `json:"other,omitempty"`
+	Notes   string      `json:"notes,omitempty"`
 	Counts  GroupCounts `json:"counts"`
 	Metrics []any       `json:"metrics"`
 }

@@ -1,41 +1,182 @@
 package results
 
 import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
 	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
 )
 
-// segmentReports computes the metrics within each level of a segment
-// dimension, with q-values across the levels of each metric. Frequency is
-// special: control saw no ads, so each frequency level of the exposed group
-// is compared with the whole control group.
-func segmentReports(st *survey.Study, base *builder, dim string) []SegmentReport {
+// segmentReports computes the metrics within each level of a segment:
+// one attribute, or two crossed (each level a pair of values). Levels too
+// small to read on their own (a group below min_per_group) are pooled into
+// one "other" level when there are two or more of them and at least one
+// level stands alone. Each level's tests
+// form their own q-value family. Frequency is special: control saw no
+// ads, so each frequency level of the exposed group is compared with the
+// whole control group.
+func segmentReports(st *survey.Study, base *builder, dims []string) []SegmentReport {
 	data := base.v.data
-	var out []SegmentReport
-	byMetric := map[string][]*LiftMetric{}
-	for _, level := range levels(data, dim) {
-		if dim == SegmentFrequency && (level == "0" || level == "unknown") && st.HasGroups() {
-			continue // control's own level: it is the comparison for every other
+	freq := len(dims) == 1 && dims[0] == SegmentFrequency && st.HasGroups()
+	levelNames, cellLevel := crossedLevels(data, dims)
+	if freq {
+		var kept []string
+		for _, l := range levelNames {
+			if l != "0" && l != "unknown" { // control's own level: it is the comparison for every other
+				kept = append(kept, l)
+			}
 		}
-		level := level
-		v := &view{data: data, weight: base.v.weight, include: func(cell int, g survey.Group) bool {
-			if dim == SegmentFrequency && g == survey.GroupControl {
+		levelNames = kept
+	}
+	include := func(level string) func(cell int, g survey.Group) bool {
+		return func(cell int, g survey.Group) bool {
+			if freq && g == survey.GroupControl {
 				return true
 			}
-			return levelOf(&data.cells[cell], dim) == level
-		}}
-		b := &builder{st: st, v: v, confidence: base.confidence, minN: base.minN}
-		ms := b.build()
-		for _, m := range ms.lifts {
-			k := measureKey(m.Question, m.Option)
-			byMetric[k] = append(byMetric[k], m)
+			return cellLevel[cell] == level
 		}
-		out = append(out, SegmentReport{Level: level, Counts: segmentCounts(v), Metrics: ms.metrics})
 	}
-	for _, lifts := range byMetric {
-		qValues(lifts)
+	// Pool the small levels.
+	var small []string
+	if !freq {
+		for _, l := range levelNames {
+			c := segmentCounts(&view{data: data, include: include(l)})
+			if smallest(st, c) < base.minN {
+				small = append(small, l)
+			}
+		}
+	}
+	// Pooling helps only when some levels are big enough to stand alone;
+	// when all are small, each keeps its name and its low_sample marks.
+	pool := len(small) >= 2 && len(small) < len(levelNames)
+	if pool {
+		pooled := map[string]bool{}
+		for _, l := range small {
+			pooled[l] = true
+		}
+		for cell, l := range cellLevel {
+			if pooled[l] {
+				cellLevel[cell] = OtherLevel
+			}
+		}
+		var kept []string
+		for _, l := range levelNames {
+			if !pooled[l] {
+				kept = append(kept, l)
+			}
+		}
+		levelNames = append(kept, OtherLevel)
+	}
+	var out []SegmentReport
+	for _, level := range levelNames {
+		v := &view{data: data, weight: base.v.weight, include: include(level)}
+		ms := base.sub(v).build()
+		qValues(ms.tests)
+		sr := SegmentReport{Level: level, Counts: segmentCounts(v), Metrics: ms.metrics}
+		if level == OtherLevel && pool {
+			sr.Other = small
+			sr.Notes = fmt.Sprintf("%d levels with fewer than %d responses in a group are pooled here: %s", len(small), base.minN, strings.Join(small, ", "))
+		} else if len(dims) == 2 {
+			a, b, _ := strings.Cut(level, LevelSeparator)
+			sr.Values = map[string]string{dims[0]: a, dims[1]: b}
+		}
+		out = append(out, sr)
 	}
 	return out
+}
+
+// OtherLevel names the pooled level of small segment levels;
+// LevelSeparator joins the values of a crossed level.
+const (
+	OtherLevel     = "other"
+	LevelSeparator = " / "
+)
+
+// crossedLevels names each cell's level of the (possibly crossed)
+// dimensions and lists the levels present, sorted.
+func crossedLevels(data *Tallies, dims []string) ([]string, []string) {
+	cellLevel := make([]string, len(data.cells))
+	seen := map[string]bool{}
+	for i := range data.cells {
+		parts := make([]string, len(dims))
+		for d, dim := range dims {
+			parts[d] = levelOf(&data.cells[i], dim)
+		}
+		cellLevel[i] = strings.Join(parts, LevelSeparator)
+		seen[cellLevel[i]] = true
+	}
+	names := make([]string, 0, len(seen))
+	for l := range seen {
+		names = append(names, l)
+	}
+	sort.Strings(names)
+	return names, cellLevel
+}
+
+// smallest is the size of the smallest group the study compares.
+func smallest(st *survey.Study, c GroupCounts) int64 {
+	if st.HasGroups() {
+		return min(c.Exposed, c.Control)
+	}
+	return c.All
+}
+
+// UnknownAttributeError is a segment or stratum attribute that no
+// respondent of the study has; Known lists those that exist.
+type UnknownAttributeError struct {
+	Field     string // segment or by
+	Attribute string
+	Known     []string
+}
+
+func (e *UnknownAttributeError) Error() string {
+	return fmt.Sprintf("%s: the study has no attribute %q; its attributes: %s", e.Field, e.Attribute, strings.Join(e.Known, ", "))
+}
+
+// Attributes lists what a study's report can be segmented by: the
+// attributes its respondents carry, the weighting attributes it names,
+// device and frequency.
+func Attributes(st *survey.Study, data *Tallies) []string {
+	seen := map[string]bool{SegmentDevice: true}
+	if st.HasGroups() {
+		seen[SegmentFrequency] = true
+	}
+	if st.Weighting != nil {
+		for _, a := range st.Weighting.Attributes {
+			seen[a] = true
+		}
+	}
+	for i := range data.cells {
+		for a := range data.cells[i].Attrs {
+			seen[a] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkAttributes refuses segment and stratum attributes the study does
+// not have, instead of reporting one "(none)" level that looks like data.
+func checkAttributes(st *survey.Study, data *Tallies, segment, by []string) error {
+	known := Attributes(st, data)
+	for _, f := range []struct {
+		field string
+		attrs []string
+	}{{"segment", segment}, {"by", by}} {
+		for _, a := range f.attrs {
+			if !slices.Contains(known, a) {
+				return &UnknownAttributeError{Field: f.field, Attribute: a, Known: known}
+			}
+		}
+	}
+	return nil
 }
 
 // segmentCounts counts the responses a segment view includes.

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
 )
 
@@ -18,17 +20,43 @@ type Trend struct {
 	StudyID    string        `json:"study_id"`
 	Interval   string        `json:"interval"`
 	Confidence float64       `json:"confidence"`
-	Periods    []TrendPeriod `json:"periods"`
+	// Timezone is the study's: the zone its days, weeks and months are
+	// counted in.
+	Timezone    string        `json:"timezone"`
+	MinPerGroup int64         `json:"min_per_group"`
+	Periods     []TrendPeriod `json:"periods"`
 }
 
-// TrendPeriod is one day, ISO week or month (UTC).
+// TrendPeriod is one day, ISO week or month in the study's time zone.
 type TrendPeriod struct {
 	Period     string      `json:"period"` // 2026-11-27, 2026-W48 or 2026-11
 	Start      string      `json:"start"`  // first day, YYYY-MM-DD
 	Counts     GroupCounts `json:"counts"`
 	Metrics    []any       `json:"metrics"`    // this period alone
 	Cumulative []any       `json:"cumulative"` // from the start to the end of this period
-	end        time.Time   // exclusive
+	// LowSample is true when a group has fewer than min_per_group
+	// responses in this period; its metrics are marked too.
+	LowSample bool `json:"low_sample"`
+	// Changes compares each metric's headline with the previous period's;
+	// empty for the first period.
+	Changes []PeriodChange `json:"changes"`
+	end     time.Time      // exclusive
+}
+
+// PeriodChange is one metric's change from the previous period to this
+// one: the difference of two independent estimates with its interval and
+// two-sided z-test (stats.CompareEstimates).
+type PeriodChange struct {
+	Question string `json:"question"`
+	Option   string `json:"option,omitempty"`
+	// Measure is abs_lift, nps_diff or mean_diff (brand lift: exposed
+	// minus control), or rate, nps or mean (an nps study's population).
+	Measure  string  `json:"measure"`
+	Previous float64 `json:"previous"`
+	Current  float64 `json:"current"`
+	stats.Change
+	// LowSample is true when either period is below min_per_group.
+	LowSample bool `json:"low_sample"`
 }
 
 // ValidInterval reports whether interval is one of TrendIntervals.
@@ -41,7 +69,8 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 	if !ValidInterval(interval) {
 		return nil, &survey.ValidationError{Errors: []survey.FieldError{{Field: "interval", Message: fmt.Sprintf("must be day, week or month, got %q", interval)}}}
 	}
-	t := &Trend{StudyID: st.ID, Interval: interval, Confidence: o.Confidence}
+	t := &Trend{StudyID: st.ID, Interval: interval, Confidence: o.Confidence,
+		Timezone: st.Location().String(), MinPerGroup: o.MinPerGroup}
 	dayOf := make([]time.Time, len(data.cells))
 	periods := map[string]*TrendPeriod{}
 	periodOf := make([]string, len(data.cells))
@@ -61,13 +90,20 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 		t.Periods = append(t.Periods, *p)
 	}
 	sort.Slice(t.Periods, func(i, j int) bool { return t.Periods[i].Start < t.Periods[j].Start })
+	var previous *metricSet
 	for i := range t.Periods {
 		p := &t.Periods[i]
 		alone := &view{data: data, include: func(cell int, _ survey.Group) bool { return periodOf[cell] == p.Period }}
 		upTo := &view{data: data, include: func(cell int, _ survey.Group) bool { return dayOf[cell].Before(p.end) }}
 		p.Counts = segmentCounts(alone)
-		p.Metrics = (&builder{st: st, v: alone, confidence: o.Confidence, minN: 1}).build().metrics
-		p.Cumulative = (&builder{st: st, v: upTo, confidence: o.Confidence, minN: 1}).build().metrics
+		p.LowSample = smallest(st, p.Counts) < o.MinPerGroup
+		this := newBuilder(st, alone, o).build()
+		qValues(this.tests)
+		cumulative := newBuilder(st, upTo, o).build()
+		qValues(cumulative.tests)
+		p.Metrics, p.Cumulative = this.metrics, cumulative.metrics
+		p.Changes = changes(st, previous, &this, o.Confidence)
+		previous = &this
 	}
 	if t.Periods == nil {
 		t.Periods = []TrendPeriod{}
@@ -88,4 +124,42 @@ func period(day time.Time, interval string) (string, time.Time, time.Time) {
 		return start.Format("2006-01"), start, start.AddDate(0, 1, 0)
 	}
 	return day.Format("2006-01-02"), day, day.AddDate(0, 0, 1)
+}
+
+// changes compares each metric's headline in one period with the previous
+// period's.
+func changes(st *survey.Study, before, after *metricSet, confidence float64) []PeriodChange {
+	out := []PeriodChange{}
+	if before == nil {
+		return out
+	}
+	for _, key := range measureKeys(st) {
+		a, b := before.measures[key], after.measures[key]
+		if a == nil || b == nil || a.withheld || b.withheld {
+			continue // a period without answers to compare
+		}
+		question, option, _ := strings.Cut(key, "/")
+		out = append(out, PeriodChange{Question: question, Option: option, Measure: b.head.measure,
+			Previous: a.head.value, Current: b.head.value,
+			Change:    stats.CompareEstimates(a.head.value, a.head.se, b.head.value, b.head.se, confidence),
+			LowSample: a.head.low || b.head.low})
+	}
+	return out
+}
+
+// measureKeys lists the keys of a study's measures in question order.
+func measureKeys(st *survey.Study) []string {
+	var keys []string
+	for i := range st.Questions {
+		q := &st.Questions[i]
+		switch {
+		case q.IsChoice() && q.Metric != "":
+			for _, opt := range liftOptions(q) {
+				keys = append(keys, measureKey(q.Key, opt))
+			}
+		case q.Type == survey.NPSQuestion || q.Type == survey.Rating:
+			keys = append(keys, q.Key)
+		}
+	}
+	return keys
 }

@@ -321,7 +321,7 @@ func (c *committer) insert(tx *gorm.DB, accepted []*pending) error {
 		cells[[2]string{r.StudyID, r.CellID}] = cellRow{StudyID: r.StudyID, ID: r.CellID,
 			Attrs: jsonColumn[map[string]string]{p.cell.Attrs}, Device: p.cell.Device, FrequencyBucket: p.cell.FrequencyBucket}
 		flagged := r.Flags != ""
-		day := r.CompletedAt.Format("2006-01-02")
+		day := p.study.LocalDay(r.CompletedAt)
 		for _, sl := range p.study.TallySlots(p.answers) {
 			tallies[tallyRow{StudyID: r.StudyID, CellID: r.CellID, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.Question, Slot: sl.Value}]++
 			daily[dailyTallyRow{StudyID: r.StudyID, Day: day, Grp: r.Grp, Flagged: flagged, QuestionKey: sl.Question, Slot: sl.Value}]++

@@ -58,7 +58,7 @@ func uncount(tx *gorm.DB, st *survey.Study, r *responseRow) error {
 		return err
 	}
 	flagged := r.Flags != ""
-	day := r.CompletedAt.UTC().Format("2006-01-02")
+	day := st.LocalDay(r.CompletedAt)
 	for _, sl := range st.TallySlots(answers) {
 		if err := tx.Model(&tallyRow{}).Where("study_id = ? AND cell_id = ? AND grp = ? AND flagged = ? AND question_key = ? AND slot = ?",
 			r.StudyID, r.CellID, r.Grp, flagged, sl.Question, sl.Value).Update("n", gorm.Expr("n - 1")).Error; err != nil {

@@ -147,10 +147,28 @@ func TestReportEqualsStatsOnKnownCounts(t *testing.T) {
 		if lifts["brands/none"] != nil {
 			t.Error("an exclusive option got a lift")
 		}
-		// q-values: Benjamini-Hochberg over the study's lift metrics.
-		qs := stats.BenjaminiHochberg([]float64{recall.PValue, acme.PValue, rival.PValue})
-		if !near(recall.QValue, qs[0]) || !near(acme.QValue, qs[1]) || !near(rival.QValue, qs[2]) {
-			t.Errorf("q-values %v %v %v, want %v", recall.QValue, acme.QValue, rival.QValue, qs)
+		// q-values: Benjamini-Hochberg over every test of the report, in
+		// report order: the lifts, the NPS and the rating differences.
+		var ps, got []float64
+		for _, m := range r.Metrics {
+			switch m := m.(type) {
+			case *results.LiftMetric:
+				ps, got = append(ps, m.PValue), append(got, m.QValue)
+			case *results.NPSMetric:
+				ps, got = append(ps, *m.PValue), append(got, *m.QValue)
+			case *results.RatingMetric:
+				ps, got = append(ps, *m.PValue), append(got, *m.QValue)
+			}
+		}
+		qs := stats.BenjaminiHochberg(ps)
+		if len(ps) != 7 {
+			t.Errorf("%d tests, want 3 lifts, 1 NPS and 3 ratings", len(ps))
+		}
+		for i := range qs {
+			if !near(got[i], qs[i]) {
+				t.Errorf("q-values %v, want %v", got, qs)
+				break
+			}
 		}
 		toCounts := func(a [11]int) (c [11]int64) {
 			for i, v := range a {

@@ -32,7 +32,7 @@ func (s *Store) VerifyTallies(ctx context.Context, studyID string) error {
 			return err
 		}
 		flagged := r.Flags != ""
-		day := r.CompletedAt.UTC().Format("2006-01-02")
+		day := st.LocalDay(r.CompletedAt)
 		for _, sl := range st.TallySlots(answers) {
 			want[fmt.Sprintf("tally|%s|%s|%v|%s|%s", r.CellID, r.Grp, flagged, sl.Question, sl.Value)]++
 			want[fmt.Sprintf("daily|%s|%s|%v|%s|%s", day, r.Grp, flagged, sl.Question, sl.Value)]++
