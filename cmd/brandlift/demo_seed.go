@@ -32,7 +32,7 @@ const demoPerGroup = 5500
 const demoBrandLift = `{
  "name": "Весенняя кампания Acme", "brand": "Acme", "kind": "brand_lift",
  "locales": ["ru", "en"], "default_locale": "ru", "assignment": "signed_link", "control_share": 0.5,
- "target_per_group": 6000, "confidence": 0.9, "reach": 1500000, "spend": 2500000, "currency": "RUB",
+ "timezone": "Europe/Moscow", "target_per_group": 6000, "confidence": 0.9, "reach": 1500000, "spend": 2500000, "currency": "RUB",
  "consent": {"ru": "Я даю согласие на обработку моих персональных данных (ответов и обезличенного идентификатора) для исследования эффективности рекламы.",
              "en": "I consent to the processing of my personal data (answers and a pseudonymous identifier) for advertising research."},
  "weighting": {"attributes": ["age", "gender"]},
@@ -67,7 +67,7 @@ const demoBrandLift = `{
  ]}`
 
 const demoNPS = `{
- "name": "NPS-трекер Acme", "brand": "Acme", "kind": "nps", "locales": ["ru", "en"],
+ "name": "NPS-трекер Acme", "brand": "Acme", "kind": "nps", "locales": ["ru", "en"], "timezone": "Europe/Moscow",
  "targets": [{"question": "nps", "measure": "nps", "target": 30, "deadline": "2027-03-31T00:00:00Z"}],
  "questions": [
   {"key": "nps", "type": "nps", "text": {"ru": "Насколько вероятно, что вы порекомендуете Acme друзьям?", "en": "How likely are you to recommend Acme to a friend?"}},

@@ -24,18 +24,23 @@ func TestDaysInTheStudysTimezone(t *testing.T) {
 			tz := "Europe/Moscow"
 			in.Timezone = &tz
 		})
-		for i := range 3 {
-			if _, err := s.Submit(ctx, survey.SubmitRequest{Token: token(st, fmt.Sprint(i), survey.GroupExposed), Answers: goodAnswers()}); err != nil {
+		// Two answers a minute either side of Moscow's midnight (21:00 UTC),
+		// one the next afternoon: the UTC date of all three is the same
+		// for the first two and the next day for the third.
+		evening := time.Date(2026, 11, 30, 20, 59, 0, 0, time.UTC)
+		for i, at := range []time.Time{evening, evening.Add(2 * time.Minute), evening.Add(18 * time.Hour)} {
+			if _, err := s.Submit(ctx, survey.SubmitRequest{Token: token(st, fmt.Sprint(i), survey.GroupExposed), Answers: goodAnswers(), At: at}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		moscowDay := time.Now().In(time.FixedZone("MSK", 3*3600)).Format("2006-01-02")
 		tr, err := s.ResultsTrend(ctx, st.ID, "day", results.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.Timezone != "Europe/Moscow" || len(tr.Periods) != 1 || tr.Periods[0].Period != moscowDay || tr.Periods[0].Counts.Exposed != 3 {
-			t.Fatalf("trend %s %+v, want the Moscow day %s", tr.Timezone, tr.Periods, moscowDay)
+		if tr.Timezone != "Europe/Moscow" || len(tr.Periods) != 2 ||
+			tr.Periods[0].Period != "2026-11-30" || tr.Periods[0].Counts.Exposed != 1 ||
+			tr.Periods[1].Period != "2026-12-01" || tr.Periods[1].Counts.Exposed != 2 {
+			t.Fatalf("trend %s %+v, want 1 answer on 30 Nov and 2 on 1 Dec, Moscow time", tr.Timezone, tr.Periods)
 		}
 		if err := s.VerifyTallies(ctx, st.ID); err != nil {
 			t.Fatalf("recount: %v", err)
