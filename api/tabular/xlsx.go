@@ -3,9 +3,12 @@ package tabular
 import (
 	"archive/zip"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -18,6 +21,11 @@ import (
 // string table, which would have to be held in memory), numbers, booleans,
 // and instants as Excel serial dates in UTC with a date-time style.
 //
+// Every sheet has its header row frozen and its columns sized: to the
+// header while streaming (Sheet), to the widest cell for a table held in
+// memory (Table). Numbers take their column's survey.NumberFormat, or a
+// cell's own (Formatted).
+//
 // String cells that a spreadsheet would read as a formula get a leading
 // single quote (see Neutralised). A sheet holds at most xlsxMaxRows rows,
 // Excel's limit; longer tables go on in sheets named "name 2", "name 3",
@@ -28,10 +36,36 @@ type XLSX struct {
 	sheets []string  // names, in order
 	base   string    // the table's sheet name, for continuations
 	cols   []survey.ExportColumn
-	refs   []string // column letters
-	rows   int      // rows in the open sheet, header included
+	refs   []string  // column letters
+	styles []int     // cell style of each column's numbers
+	widths []float64 // column widths, in characters
+	rows   int       // rows in the open sheet, header included
 	buf    []byte
 }
+
+// Formatted is a number with its own spreadsheet format, for a column
+// whose rows mix kinds of numbers (a rate's interval in one row, an NPS
+// interval in the next; a list of fields and values). XLSX applies Format;
+// the other writers take Value alone (see Plain).
+type Formatted struct {
+	Value  any // int, int64 or float64
+	Format survey.NumberFormat
+}
+
+// Plain replaces Formatted cells of row by their values, in place, for
+// the writers that know no formats.
+func Plain(row []any) []any {
+	for i, v := range row {
+		if f, ok := v.(Formatted); ok {
+			row[i] = f.Value
+		}
+	}
+	return row
+}
+
+// MaxColumnWidth caps a column's width, in characters: longer text (notes,
+// methods) runs on into the empty cells to its right or is cut off.
+const MaxColumnWidth = 60
 
 // xlsxMaxRows is Excel's row limit per sheet; a variable for tests.
 var xlsxMaxRows = 1 << 20
@@ -45,6 +79,16 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // NewXLSX starts a workbook with its first sheet.
 func NewXLSX(w io.Writer, sheet string, cols []survey.ExportColumn) (*XLSX, error) {
+	x, err := NewWorkbook(w)
+	if err != nil {
+		return nil, err
+	}
+	return x, x.Sheet(sheet, cols)
+}
+
+// NewWorkbook starts a workbook without a sheet: add them with Sheet or
+// Table before Close.
+func NewWorkbook(w io.Writer) (*XLSX, error) {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, flate.BestSpeed)
@@ -58,7 +102,7 @@ func NewXLSX(w io.Writer, sheet string, cols []survey.ExportColumn) (*XLSX, erro
 			return nil, err
 		}
 	}
-	return x, x.Sheet(sheet, cols)
+	return x, nil
 }
 
 // NewXLSXTable is the Writer of the raw export: one sheet.
@@ -75,12 +119,49 @@ func (x *XLSX) writePart(name, content string) error {
 	return err
 }
 
-// Sheet ends the open sheet and starts another with a header row.
+// Sheet ends the open sheet and starts another with a header row. The
+// rows are not known yet, so a column is as wide as its header, or as an
+// instant or a number in its format.
 func (x *XLSX) Sheet(name string, cols []survey.ExportColumn) error {
-	x.base, x.cols = name, cols
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = fitWidth(headerChars(c.Name), columnChars(c))
+	}
+	return x.startSheet(name, cols, widths)
+}
+
+// Table writes a sheet of rows held in memory (a report's tables), each
+// column as wide as its widest cell as the sheet shows it, up to
+// MaxColumnWidth.
+func (x *XLSX) Table(name string, cols []survey.ExportColumn, rows [][]any) error {
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		n := 0
+		for _, r := range rows {
+			if i < len(r) {
+				n = max(n, cellChars(r[i], c.Format))
+			}
+		}
+		widths[i] = fitWidth(headerChars(c.Name), n)
+	}
+	if err := x.startSheet(name, cols, widths); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := x.WriteRow(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *XLSX) startSheet(name string, cols []survey.ExportColumn, widths []float64) error {
+	x.base, x.cols, x.widths = name, cols, widths
 	x.refs = make([]string, len(cols))
-	for i := range cols {
+	x.styles = make([]int, len(cols))
+	for i, c := range cols {
 		x.refs[i] = columnLetters(i)
+		x.styles[i] = numberStyle(c.Format)
 	}
 	return x.openSheet(name)
 }
@@ -104,28 +185,98 @@ func (x *XLSX) openSheet(name string) error {
 	for i, c := range x.cols {
 		header[i] = c.Name
 	}
-	return x.writeRow(header, xlsxStyleHeader)
+	return x.writeRow(header, true)
 }
 
-// appendCols widens the columns of instants, which Excel would otherwise
-// show as ####.
+// appendCols sets the column widths (ECMA-376 Part 1, 18.3.1.13), which
+// must come before the sheet's data; without them Excel shows instants and
+// long numbers as ####.
 func (x *XLSX) appendCols(b []byte) []byte {
-	open := false
-	for i, c := range x.cols {
-		if c.Type != survey.ColTime {
-			continue
-		}
-		if !open {
-			b = append(b, "<cols>"...)
-			open = true
-		}
+	if len(x.widths) == 0 {
+		return b
+	}
+	b = append(b, "<cols>"...)
+	for i, w := range x.widths {
 		n := strconv.Itoa(i + 1)
-		b = append(b, `<col min="`+n+`" max="`+n+`" width="20" customWidth="1"/>`...)
+		b = append(b, `<col min="`+n+`" max="`+n+`" width="`...)
+		b = strconv.AppendFloat(b, w, 'f', -1, 64)
+		b = append(b, `" customWidth="1"/>`...)
 	}
-	if open {
-		b = append(b, "</cols>"...)
+	return append(b, "</cols>"...)
+}
+
+// Column widths are in characters of the default font's digits (ECMA-376
+// Part 1, 18.3.1.13); fitWidth adds two for the cell's padding, and bold
+// header text counts a tenth more.
+func fitWidth(header, cells int) float64 {
+	return math.Min(float64(max(header, cells, 6)+2), MaxColumnWidth)
+}
+
+func headerChars(name string) int { return int(math.Ceil(1.1 * float64(utf8.RuneCountInString(name)))) }
+
+// columnChars is the width a streamed column's cells need before they are
+// seen: an instant's, or a typical number's in the column's format.
+func columnChars(c survey.ExportColumn) int {
+	if c.Type == survey.ColTime {
+		return len("2006-01-02 15:04:05")
 	}
-	return b
+	return map[survey.NumberFormat]int{survey.FormatPercent: len("-100.0%"), survey.FormatScientific: len("1.00E-300"),
+		survey.FormatInteger: len("1,000,000"), survey.FormatOneDecimal: len("-100.0"), survey.FormatTwoDecimals: len("10000.00")}[c.Format]
+}
+
+// cellChars is how many characters v takes as the sheet shows it: a text's
+// longest line, a number in its format (General shows at most 11).
+func cellChars(v any, f survey.NumberFormat) int {
+	switch v := v.(type) {
+	case nil:
+		return 0
+	case Formatted:
+		return cellChars(v.Value, v.Format)
+	case string:
+		n := 0
+		for _, line := range strings.Split(v, "\n") {
+			n = max(n, utf8.RuneCountInString(line))
+		}
+		if Neutralised(v) {
+			n++
+		}
+		return n
+	case bool:
+		return len("FALSE")
+	case time.Time:
+		return len("2006-01-02 15:04:05")
+	case int:
+		return numberChars(float64(v), f)
+	case int64:
+		return numberChars(float64(v), f)
+	case float64:
+		if !finite(v) {
+			return 0
+		}
+		return numberChars(v, f)
+	}
+	return utf8.RuneCountInString(fmt.Sprint(v))
+}
+
+func numberChars(v float64, f survey.NumberFormat) int {
+	switch f {
+	case survey.FormatPercent:
+		return len(strconv.FormatFloat(v*100, 'f', 1, 64)) + 1
+	case survey.FormatScientific:
+		return len(fmt.Sprintf("%.2E", v))
+	case survey.FormatInteger:
+		s := strconv.FormatFloat(math.Abs(math.Round(v)), 'f', 0, 64)
+		n := len(s) + (len(s)-1)/3
+		if v <= -0.5 {
+			n++
+		}
+		return n
+	case survey.FormatOneDecimal:
+		return len(strconv.FormatFloat(v, 'f', 1, 64))
+	case survey.FormatTwoDecimals:
+		return len(strconv.FormatFloat(v, 'f', 2, 64))
+	}
+	return min(len(appendFloat(nil, v)), 11)
 }
 
 func (x *XLSX) closeSheet() error {
@@ -146,22 +297,55 @@ func (x *XLSX) WriteRow(row []any) error {
 			return err
 		}
 	}
-	return x.writeRow(row, 0)
+	return x.writeRow(row, false)
 }
 
 // Cell styles of xlsxStyles' cellXfs.
 const (
 	xlsxStyleTime   = 1
 	xlsxStyleHeader = 2
+	// One per survey.NumberFormat, in the order of numberStyle.
+	xlsxStylePercent     = 3
+	xlsxStyleScientific  = 4
+	xlsxStyleInteger     = 5
+	xlsxStyleOneDecimal  = 6
+	xlsxStyleTwoDecimals = 7
 )
 
-func (x *XLSX) writeRow(row []any, style int) error {
+// numberStyle is the cell style of numbers in format f; 0 for General and
+// for a format the writer does not know.
+func numberStyle(f survey.NumberFormat) int {
+	switch f {
+	case survey.FormatPercent:
+		return xlsxStylePercent
+	case survey.FormatScientific:
+		return xlsxStyleScientific
+	case survey.FormatInteger:
+		return xlsxStyleInteger
+	case survey.FormatOneDecimal:
+		return xlsxStyleOneDecimal
+	case survey.FormatTwoDecimals:
+		return xlsxStyleTwoDecimals
+	}
+	return 0
+}
+
+// writeRow writes a row; the header's text is bold.
+func (x *XLSX) writeRow(row []any, header bool) error {
+	textStyle := 0
+	if header {
+		textStyle = xlsxStyleHeader
+	}
 	x.rows++
 	rn := strconv.Itoa(x.rows)
 	b := append(x.buf, `<row r="`...)
 	b = append(b, rn...)
 	b = append(b, `">`...)
 	for i, v := range row {
+		style := x.styles[i]
+		if f, ok := v.(Formatted); ok {
+			v, style = f.Value, numberStyle(f.Format)
+		}
 		if v == nil {
 			continue
 		}
@@ -174,16 +358,21 @@ func (x *XLSX) writeRow(row []any, style int) error {
 		b = append(b, '"')
 		switch v := v.(type) {
 		case string:
-			b = appendXLSXString(b, v, style)
+			b = appendXLSXString(b, v, textStyle)
 		case int64:
+			b = appendStyle(b, style)
 			b = append(b, "><v>"...)
 			b = strconv.AppendInt(b, v, 10)
 			b = append(b, "</v></c>"...)
 		case int:
+			b = appendStyle(b, style)
 			b = append(b, "><v>"...)
 			b = strconv.AppendInt(b, int64(v), 10)
 			b = append(b, "</v></c>"...)
 		case float64:
+			// appendFloat keeps every digit and the exponent: a p-value
+			// of 1e-300 stays 1e-300 (Excel reads doubles to ±1e-307).
+			b = appendStyle(b, style)
 			b = append(b, "><v>"...)
 			b = appendFloat(b, v)
 			b = append(b, "</v></c>"...)
@@ -198,7 +387,7 @@ func (x *XLSX) writeRow(row []any, style int) error {
 			b = strconv.AppendFloat(b, excelSerial(v), 'f', -1, 64)
 			b = append(b, "</v></c>"...)
 		default:
-			b = appendXLSXString(b, fmt.Sprint(v), style)
+			b = appendXLSXString(b, fmt.Sprint(v), textStyle)
 		}
 	}
 	b = append(b, "</row>"...)
@@ -217,13 +406,19 @@ func excelSerial(t time.Time) float64 {
 	return float64(t.UnixMicro()-excelEpoch.UnixMicro()) / 86400e6
 }
 
+// appendStyle writes a cell's style attribute, none for style 0.
+func appendStyle(b []byte, style int) []byte {
+	if style == 0 {
+		return b
+	}
+	b = append(b, ` s="`...)
+	b = strconv.AppendInt(b, int64(style), 10)
+	return append(b, '"')
+}
+
 // appendXLSXString writes the rest of an inline-string cell.
 func appendXLSXString(b []byte, s string, style int) []byte {
-	if style != 0 {
-		b = append(b, ` s="`...)
-		b = strconv.AppendInt(b, int64(style), 10)
-		b = append(b, '"')
-	}
+	b = appendStyle(b, style)
 	b = append(b, ` t="inlineStr"><is><t`...)
 	if s != "" && (isXMLSpace(s[0]) || isXMLSpace(s[len(s)-1])) {
 		b = append(b, ` xml:space="preserve"`...)
@@ -311,6 +506,9 @@ func columnLetters(i int) string {
 
 // Close ends the last sheet and writes the workbook that lists the sheets.
 func (x *XLSX) Close() error {
+	if len(x.sheets) == 0 {
+		return errors.New("tabular: a workbook needs a sheet")
+	}
 	if err := x.closeSheet(); err != nil {
 		return err
 	}
@@ -350,17 +548,29 @@ const (
 	xlsxRootRels = xmlDecl + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 		`<Relationship Id="rId1" Type="` + nsRel + `/officeDocument" Target="xl/workbook.xml"/></Relationships>`
 
-	// xlsxStyles: cell style 0 plain, 1 date-time, 2 bold (the header).
+	// xlsxStyles: cell style 0 plain, 1 date-time, 2 bold (the header),
+	// 3-7 the survey.NumberFormats (see numberStyle), each with its own
+	// numFmt (not a built-in id, whose code depends on the reader's locale).
 	xlsxStyles = xmlDecl + `<styleSheet xmlns="` + nsMain + `">` +
-		`<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>` +
+		`<numFmts count="6"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/>` +
+		`<numFmt numFmtId="165" formatCode="` + string(survey.FormatPercent) + `"/>` +
+		`<numFmt numFmtId="166" formatCode="` + string(survey.FormatScientific) + `"/>` +
+		`<numFmt numFmtId="167" formatCode="` + string(survey.FormatInteger) + `"/>` +
+		`<numFmt numFmtId="168" formatCode="` + string(survey.FormatOneDecimal) + `"/>` +
+		`<numFmt numFmtId="169" formatCode="` + string(survey.FormatTwoDecimals) + `"/></numFmts>` +
 		`<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>` +
 		`<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>` +
 		`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
 		`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
 		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-		`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+		`<cellXfs count="8"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
 		`<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
-		`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+		`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>` +
+		`<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="169" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
 		`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>` +
 		`</styleSheet>`
 
