@@ -163,6 +163,8 @@ func Build(in Input, o Options) (*Report, error) {
 		r.Health.LowSample = []string{}
 	}
 	if n := len(ms.lowSample); n > 0 {
+		// The list says more than health's general low-sample note.
+		r.Health.Notes = slices.DeleteFunc(r.Health.Notes, func(n string) bool { return strings.HasPrefix(n, "low sample: a group") })
 		r.Health.Notes = append(r.Health.Notes, fmt.Sprintf("%d metric(s) below %d answers per group: %s; their numbers are marked low_sample",
 			n, o.MinPerGroup, strings.Join(ms.lowSample, ", ")))
 	}
