@@ -100,22 +100,18 @@ type NPSComparison struct {
 // Source: Rocks, B. (2016) Am Stat 70:365-372; the z-test for independent
 // means.
 func CompareNPS(exposed, control NPS, confidence float64) NPSComparison {
-	z := zTwoSided(confidence)
+	zTwoSided(confidence)
 	r := NPSComparison{PValue: 1}
 	if exposed.N <= 0 || control.N <= 0 {
 		r.Reason = "a group has no responses"
 		return r
 	}
-	r.Diff = exposed.NPS - control.NPS
-	r.SE = 100 * math.Sqrt(exposed.variance()/float64(exposed.N)+control.variance()/float64(control.N))
-	if r.SE == 0 {
-		r.DiffCI = Interval{Lo: r.Diff, Hi: r.Diff}
+	seE := 100 * math.Sqrt(exposed.variance()/float64(exposed.N))
+	seC := 100 * math.Sqrt(control.variance()/float64(control.N))
+	c := CompareEstimates(control.NPS, seC, exposed.NPS, seE, confidence)
+	r.Diff, r.DiffCI, r.SE, r.Z, r.PValue, r.Defined = c.Diff, c.DiffCI, c.SE, c.Z, c.PValue, c.Defined
+	if !c.Defined {
 		r.Reason = "no variance in either group: test undefined"
-		return r
 	}
-	r.Defined = true
-	r.Z = r.Diff / r.SE
-	r.PValue = normalP(r.Z, TwoSided)
-	r.DiffCI = Interval{Lo: r.Diff - z*r.SE, Hi: r.Diff + z*r.SE}
 	return r
 }
