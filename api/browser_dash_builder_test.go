@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/brandlift/brandlift/survey"
@@ -17,7 +18,48 @@ func TestDashBuilderBrowser(t *testing.T) {
 	b := newBrowser(t)
 	t.Run("FromTemplateFixAndSave", b.testBuilderFlow)
 	t.Run("Screens", b.testBuilderScreens)
+	t.Run("AnalysisSettings", b.testBuilderAnalysis)
 	t.Logf("screenshots in %s", b.shots)
+}
+
+// testBuilderAnalysis fills the analysis settings of issue 13 (a mistake
+// in the time zone first) and takes their fieldset's screenshots.
+func (b *browser) testBuilderAnalysis(t *testing.T) {
+	a := b.as(t)
+	for _, lang := range []string{"ru", "en"} {
+		for _, width := range []int64{1280, 360} {
+			ctx := b.tab(t, true)
+			b.signInBrowser(t, ctx, survey.RoleMarketer, lang)
+			if width == 360 {
+				cdpDo(t, ctx, "phone", phone(360))
+			} else {
+				cdpDo(t, ctx, "desktop", chromedp.EmulateViewport(1280, 900))
+			}
+			cdpOpen(t, ctx, b.srv.URL+"/dashboard/studies/new?template=yandex3&brand=Acme")
+			cdpDo(t, ctx, "fill the analysis settings", chromedp.SendKeys("#f-name", "Analysis "+lang),
+				chromedp.SendKeys("#f-min_per_group", "40"), chromedp.SetValue("#f-significance", "sequential"),
+				chromedp.SendKeys("#f-timezone", "Europe/Moskva"), chromedp.Click("#f-planned_split"))
+			if status := cdpSubmit(t, ctx, chromedp.Click(`.bld-bar button[value=save]`)); status != http.StatusUnprocessableEntity {
+				t.Fatalf("an unknown time zone: %d, want 422", status)
+			}
+			cdpWait(t, ctx, "the time zone's error", `document.querySelector("#f-timezone").getAttribute("aria-invalid") === "true" && !!document.querySelector("#f-timezone-err")`)
+			noProblems(t, ctx)
+			if over := cdpEval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+				t.Errorf("the builder at %d px (%s) is %d px too wide", width, lang, over)
+			}
+			name := "builder-analysis-" + lang + "-" + strconv.FormatInt(width, 10)
+			b.shotOf(t, ctx, `fieldset:has(#f-min_per_group)`, name)
+			cdpEval[string](t, ctx, `document.querySelector("#f-timezone").value = "Europe/Moscow"`)
+			if status := cdpSubmit(t, ctx, chromedp.Click(`.bld-bar button[value=save]`)); status != http.StatusOK {
+				t.Fatalf("save: %d", status)
+			}
+			cdpWait(t, ctx, "the study page", `/^\/dashboard\/studies\/[^/]+$/.test(location.pathname)`)
+			id := regexp.MustCompile(`[^/]+$`).FindString(cdpEval[string](t, ctx, `location.pathname`))
+			if st := apiStudy(a, id); st.MinPerGroup != 40 || st.Significance != "sequential" || st.Timezone != "Europe/Moscow" || !st.PlannedSplit {
+				t.Errorf("saved min %d, %q, %q, planned split %v", st.MinPerGroup, st.Significance, st.Timezone, st.PlannedSplit)
+			}
+		}
+	}
 }
 
 func (b *browser) testBuilderFlow(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/chromedp/chromedp"
@@ -66,13 +67,19 @@ func TestDashJourney(t *testing.T) {
 	}
 	surveyURL := strings.Replace(link[1], b.app.srv.cfg.BaseURL, b.srv.URL, 1)
 
-	cdpOpen(t, ctx, b.srv.URL+"/dashboard/studies/"+id)
-	cdpWait(t, ctx, "the study page, nothing yet", `document.querySelector('[data-field="n_exposed"]').textContent === "0"`)
-
 	respondent := b.tab(t, false) // the plain form, as a phone without the script sends it
 	if status := cdpOpen(t, respondent, surveyURL); status != http.StatusOK {
 		t.Fatalf("the link from the CSV: %d", status)
 	}
+	// A person reads before answering: faster than the speeder floor the
+	// response would be flagged and left out of the count (survey.QualityFlags).
+	time.Sleep(time.Duration(len(apiStudy(a, id).Questions))*survey.SpeederFloorPerQuestion + 500*time.Millisecond)
+
+	// The marketer's tab has been open for a while: a fresh one (a tab has 20 s).
+	ctx = b.tab(t, true)
+	b.signInBrowser(t, ctx, survey.RoleMarketer, "ru")
+	cdpOpen(t, ctx, b.srv.URL+"/dashboard/studies/"+id)
+	cdpWait(t, ctx, "the study page, nothing yet", `document.querySelector('[data-field="n_exposed"]').textContent === "0"`)
 	cdpEval[bool](t, respondent, `(() => {
 		const groups = new Set([...document.querySelectorAll("input[type=radio]")].map(i => i.name));
 		groups.forEach(n => document.querySelector('input[name="' + n + '"]').checked = true);

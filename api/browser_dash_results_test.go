@@ -95,8 +95,14 @@ func (b *browser) testDashResultsFlow(t *testing.T, st *survey.Study) {
 		t.Fatal(err)
 	}
 	sheets := tabulartest.ReadXLSX(t, raw)
-	if len(sheets) != 2 || sheets[0].Name != "results" || len(sheets[0].Rows) < 5 {
-		t.Fatalf("report XLSX: %d sheets", len(sheets))
+	// A sheet per section of the report (api/export_report.go), the segments
+	// among them since the view has one.
+	names := map[string]bool{}
+	for _, sh := range sheets {
+		names[sh.Name] = true
+	}
+	if len(sheets) < 2 || sheets[0].Name != "metrics" || len(sheets[0].Rows) < 5 || !names["segments"] {
+		t.Fatalf("report XLSX: %d sheets, the first %q", len(sheets), sheets[0].Name)
 	}
 	if !strings.Contains(find("results?format=xlsx"), "segment=age") || !strings.Contains(find("results?format=xlsx"), "confidence=0.95") {
 		t.Errorf("the report download does not carry the selectors: %s", find("results?format=xlsx"))
@@ -198,6 +204,107 @@ func (b *browser) testDashResultsScreens(t *testing.T, st, nps *survey.Study) {
 				}
 				cdpDo(t, ctx, "A4 width", chromedp.EmulateViewport(794, 1123))
 				b.shot(t, ctx, "results-report-print-"+lang)
+			}
+		}
+	}
+}
+
+// TestDashResultsCaveatsBrowser drives the caveats of issue 13 in
+// Chromium: the second segment select, the SRM button, and screenshots at
+// 360 and 1280 px in both languages of a low-sample study, a skewed
+// signed-link split, a crossed segment and the stratified view (the
+// whole page, and its parts one by one to read them).
+func TestDashResultsCaveatsBrowser(t *testing.T) {
+	b := newBrowser(t)
+	low := seedResultsStudy(t, b.app.store, dashResultsSpec, 30)
+	skew := seedStudyGroups(t, b.app.store, dashResultsSpec, 150, 80)
+	full := seedResultsStudy(t, b.app.store, dashResultsSpec, 90)
+
+	// The form crosses two attributes and the SRM button shows significance anyway.
+	ctx := b.tab(t, true)
+	b.signInBrowser(t, ctx, survey.RoleAnalyst, "en")
+	cdpOpen(t, ctx, b.srv.URL+"/dashboard/studies/"+full.ID+"/results")
+	cdpDo(t, ctx, "cross age with gender", chromedp.SetValue("#rs-segment", "age"), chromedp.SetValue("#rs-segment2", "gender"))
+	if status := cdpSubmit(t, ctx, chromedp.Click(`.rs-form button[type=submit]`)); status != http.StatusOK {
+		t.Fatalf("apply the selectors: %d", status)
+	}
+	cdpWait(t, ctx, "the crossed view", `document.readyState === "complete" && document.querySelector("#segments-h").textContent.includes("Age × Gender")`)
+	noProblems(t, ctx)
+	cdpOpen(t, ctx, b.srv.URL+"/dashboard/studies/"+skew.ID+"/results")
+	if !cdpEval[bool](t, ctx, `!!document.querySelector('.rs-srm-mismatch a.button') && !document.querySelector('.badge.sig')`) {
+		t.Fatal("the skewed study shows no SRM warning with its button, or a significant badge")
+	}
+	if status := cdpSubmit(t, ctx, chromedp.Click(`.rs-srm-mismatch a.button`)); status != http.StatusOK {
+		t.Fatalf("ignore_srm: %d", status)
+	}
+	cdpWait(t, ctx, "the view with the check ignored", `location.search.includes("ignore_srm=true") && !!document.querySelector('[data-srm="ignored"]')`)
+	noProblems(t, ctx)
+
+	// The crossed segment's "other" level needs one level to stand alone.
+	var all apiReport
+	b.as(t).apiGet(t, "/api/v1/studies/"+full.ID+"/results?segment=age,gender&min_per_group=10000", &all)
+	var minimum int64
+	for _, s := range all.Segments {
+		minimum = max(minimum, min(s.Counts.Exposed, s.Counts.Control))
+	}
+	views := []struct{ name, path string }{
+		{"low-sample", "/dashboard/studies/" + low.ID + "/results"},
+		{"srm", "/dashboard/studies/" + skew.ID + "/results"},
+		{"crossed", "/dashboard/studies/" + full.ID + "/results?segment=age&segment2=gender&min_per_group=" + strconv.FormatInt(minimum, 10)},
+		{"stratified", "/dashboard/studies/" + full.ID + "/results?weighting=stratify&by=age&by=gender"},
+	}
+	parts := []struct{ name, sel string }{
+		{"form", `form.rs-form`},
+		{"banners", `main > .rs-srm, main > .warning, main > .notice`},
+		{"headlines", `section[aria-labelledby="headlines-h"]`},
+		{"metric", `#metric-0`},
+		{"scores", `section[aria-labelledby="scores-h"]`},
+		{"segments", `section[aria-labelledby="segments-h"]`},
+		{"stratified", `section[aria-labelledby="stratified-h"]`},
+		{"trend", `section[aria-labelledby="trend-h"]`},
+		{"health", `section[aria-labelledby="health-h"]`},
+	}
+	for _, lang := range []string{"ru", "en"} {
+		for _, width := range []int64{1280, 360} {
+			for _, v := range views {
+				ctx := b.tab(t, true) // a tab each: a tab has 20 s, and a phone's full page takes a few
+				b.signInBrowser(t, ctx, survey.RoleAnalyst, lang)
+				if width == 360 {
+					cdpDo(t, ctx, "phone", phone(360))
+				} else {
+					cdpDo(t, ctx, "desktop", chromedp.EmulateViewport(1280, 900))
+				}
+				if status := cdpOpen(t, ctx, b.srv.URL+v.path); status != http.StatusOK {
+					t.Fatalf("%s: %d", v.path, status)
+				}
+				noProblems(t, ctx)
+				if over := cdpEval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+					t.Errorf("%s at %d px (%s) is %d px too wide", v.name, width, lang, over)
+				}
+				name := "caveats-" + v.name + "-" + lang + "-" + strconv.FormatInt(width, 10)
+				b.shot(t, ctx, name)
+				for _, p := range parts {
+					if !cdpEval[bool](t, ctx, `!!document.querySelector(`+jsString(p.sel)+`)`) {
+						continue
+					}
+					b.shotOf(t, ctx, p.sel, name+"-"+p.name)
+				}
+			}
+		}
+	}
+}
+
+// shotOf saves a PNG of the first element sel matches.
+func (b *browser) shotOf(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(sel))
+	if err != nil {
+		t.Fatalf("screenshot %s of %s: %v", name, sel, err)
+	}
+	for _, d := range []string{b.shots, os.Getenv(envShots)} {
+		if d != "" {
+			if err := os.WriteFile(filepath.Join(d, name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}

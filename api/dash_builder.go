@@ -30,6 +30,7 @@ type builderBody struct {
 	Conflict string
 	// Options of the form's selects.
 	Locales, Kinds, Assignments, Confidences, Types, Metrics, Measures, Templates []string
+	Significances, Timezones                                                      []string
 	QuestionKeys                                                                  []string // for KPI targets
 }
 
@@ -44,9 +45,18 @@ func newBody(f builderForm, action string) *builderBody {
 		Metrics:     []string{"", "ad_recall", "awareness", "consideration", "favorability", "purchase_intent", "custom"},
 		Measures:    []string{"abs_lift", "rel_lift", "nps", "top2box", "mean"},
 		Templates:   questionTemplates,
+		// Fixed first: the default, right for a study read once at its end.
+		Significances: []string{survey.SignificanceFixed, survey.SignificanceSequential},
+		Timezones:     timezoneExamples,
 	}
 	return b
 }
+
+// timezoneExamples are offered as the time zone is typed (a datalist):
+// Russia's zones west to east, then a few others. Any IANA name works.
+var timezoneExamples = []string{"Europe/Moscow", "Europe/Kaliningrad", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+	"Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka",
+	"Europe/Minsk", "Asia/Almaty", "Asia/Tashkent", "Europe/Istanbul", "Asia/Dubai", "Europe/Berlin", "Europe/London", "UTC"}
 
 // keysFor lists the question keys a KPI target may name: the form's, or
 // the stored ones when the questions are frozen.
@@ -195,7 +205,7 @@ func (s *Server) saveFailed(c echo.Context, b *builderBody, err error) error {
 	case errors.As(err, &conflict):
 		b.Conflict = tr(c, "bld_conflict_closed")
 		if conflict.Field != "" {
-			b.Conflict = trf(c, "bld_conflict_frozen", conflict.Field)
+			b.Conflict = trf(c, "bld_conflict_frozen", fieldWord(dashLang(c), conflict.Field, ""))
 		}
 		return s.builder(c, http.StatusConflict, b)
 	}

@@ -238,6 +238,10 @@ var storeMessages = []struct {
 	{regexp.MustCompile(`^shares must sum to 1, got ([0-9.]+)`), "bld_err_margin_sum"},
 	{regexp.MustCompile(`^share must be positive`), "bld_err_margin_share"},
 	{regexp.MustCompile(`^unknown (kind|assignment|question type|metric)`), "bld_err_unknown"},
+	{regexp.MustCompile(`^must be from 1 to (\d+) responses per group`), "bld_err_min_per_group"},
+	{regexp.MustCompile(`^must be fixed or sequential`), "bld_err_unknown"},
+	{regexp.MustCompile(`^must be an IANA time zone name`), "bld_err_timezone"},
+	{regexp.MustCompile(`^unknown time zone "(.*)"; use an IANA name`), "bld_err_timezone_unknown"},
 }
 
 func storeMessage(lang, msg string) string {

@@ -25,10 +25,14 @@ type builderForm struct {
 	AutoClose                               bool
 	Reach, Spend, Currency, TargetLift      string
 	WeightAttrs, WeightMargins              string
-	FrameAncestors, EndURL                  string
-	Consent                                 map[string]string
-	Targets                                 []targetForm
-	Questions                               []questionForm
+	// The analysis settings: min_per_group, significance (fixed or
+	// sequential), timezone (IANA) and planned_split (signed links).
+	MinPerGroup, Significance, Timezone string
+	PlannedSplit                        bool
+	FrameAncestors, EndURL              string
+	Consent                             map[string]string
+	Targets                             []targetForm
+	Questions                           []questionForm
 }
 
 // targetForm is one KPI target row.
@@ -70,6 +74,7 @@ func newForm(lang string) builderForm {
 		Kind: string(d.Kind), Locales: []string{"ru"}, DefaultLocale: "ru",
 		Assignment: string(d.Assignment), ControlShare: formFloat(lang, d.ControlShare),
 		Confidence: formFloat("en", d.Confidence), Currency: "RUB", Consent: map[string]string{},
+		Significance: survey.SignificanceFixed,
 	}
 }
 
@@ -82,6 +87,10 @@ func formOf(lang string, st *survey.Study) builderForm {
 		Confidence: formFloat("en", st.Confidence), AutoClose: st.AutoClose,
 		Currency: st.Currency, EndURL: st.EndURL, Consent: map[string]string{},
 		FrameAncestors: strings.Join(st.FrameAncestors, "\n"),
+		Significance:   st.SignificanceRule(), Timezone: st.Timezone, PlannedSplit: st.PlannedSplit,
+	}
+	if st.MinPerGroup > 0 {
+		f.MinPerGroup = strconv.FormatInt(st.MinPerGroup, 10)
 	}
 	if st.TargetPerGroup > 0 {
 		f.TargetPerGroup = strconv.FormatInt(st.TargetPerGroup, 10)
@@ -143,6 +152,8 @@ func parseForm(v url.Values) builderForm {
 		Reach: v.Get("reach"), Spend: v.Get("spend"), Currency: v.Get("currency"), TargetLift: v.Get("target_lift"),
 		WeightAttrs: v.Get("weighting_attributes"), WeightMargins: v.Get("weighting_margins"),
 		FrameAncestors: v.Get("frame_ancestors"), EndURL: v.Get("end_url"), Consent: textOf(v, "consent."),
+		MinPerGroup: v.Get("min_per_group"), Significance: v.Get("significance"), Timezone: v.Get("timezone"),
+		PlannedSplit: v.Get("planned_split") != "",
 	}
 	for _, i := range indexes(v, "t.", ".measure") {
 		p := fmt.Sprintf("t.%d.", i)
@@ -235,6 +246,18 @@ func (f *builderForm) toInput(lang string, frozen bool) (*survey.StudyInput, map
 	if x, ok := readFloat(f.TargetLift, bad, "target_lift", lang); ok {
 		in.TargetLift = valuePtr(x)
 	}
+	if n, ok := readInt(f.MinPerGroup, bad, "min_per_group", lang); ok {
+		in.MinPerGroup = valuePtr(n) // 0: the default
+	}
+	if f.Significance != "" {
+		in.Significance = valuePtr(f.Significance)
+	}
+	if !frozen { // the daily counts are kept per local day
+		in.Timezone = valuePtr(strings.TrimSpace(f.Timezone))
+	}
+	// Always sent: the store would read a stated control_share as a
+	// planned split otherwise, and the box says what the marketer means.
+	in.PlannedSplit = valuePtr(f.PlannedSplit && f.Assignment == string(survey.AssignSignedLink))
 	locales := f.Locales
 	consent := f.declared(f.Consent, locales)
 	if len(consent) == 0 {

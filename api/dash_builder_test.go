@@ -526,3 +526,94 @@ func TestDashBuilderPreview(t *testing.T) {
 		}
 	})
 }
+
+// TestDashBuilderAnalysis sets the analysis settings (issue 13) from the
+// form: the minimum per group, the significance rule, the time zone and a
+// signed-link study's planned split; their mistakes in the page's
+// language; the time zone read-only once live.
+func TestDashBuilderAnalysis(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		pc := app.signIn(survey.RoleMarketer, "ru")
+		page := pc.get("/dashboard/studies/new?template=yandex3&brand=Acme").Body.String()
+		text := html.UnescapeString(page)
+		mustContain(t, text, "Анализ результатов", `id="f-min_per_group"`, `<option value="fixed" selected>Фиксированная выборка</option>`,
+			"рекомендуется последовательный тест", "например Europe/Moscow (как в демо-исследовании)", `<option value="Europe/Moscow">`,
+			`id="f-planned_split"`, "Ссылки выданы строго в заданной доле контрольной группы")
+		form := scrapeForm(t, page)
+		if form.Get("significance") != "fixed" || form.Has("planned_split") || form.Get("timezone") != "" {
+			t.Errorf("a new form's analysis settings: %v", form)
+		}
+		form.Set("name", "Анализ")
+		form.Set("control_share", "0,5")
+		form.Set("min_per_group", "30")
+		form.Set("significance", "sequential")
+		form.Set("timezone", " Europe/Moscow ")
+		form.Set("planned_split", "1")
+		st := apiStudy(app, studyID(t, builderPost(pc, "/dashboard/studies/new", form, "save")))
+		if st.MinPerGroup != 30 || st.Significance != "sequential" || st.Timezone != "Europe/Moscow" || !st.PlannedSplit {
+			t.Fatalf("saved min %d, significance %q, zone %q, planned split %v", st.MinPerGroup, st.Significance, st.Timezone, st.PlannedSplit)
+		}
+		// The edit form shows them; unticking the split is kept, though a
+		// control share is sent (the API alone would read it as a split).
+		form = scrapeForm(t, pc.get("/dashboard/studies/"+st.ID+"/edit").Body.String())
+		if form.Get("min_per_group") != "30" || form.Get("significance") != "sequential" || form.Get("timezone") != "Europe/Moscow" || form.Get("planned_split") != "1" {
+			t.Fatalf("the edit form: %v", form)
+		}
+		form.Del("planned_split")
+		form.Set("min_per_group", "")
+		studyID(t, builderPost(pc, "/dashboard/studies/"+st.ID+"/edit", form, "save"))
+		if after := apiStudy(app, st.ID); after.PlannedSplit || after.MinPerGroup != 0 || after.MinGroupSize() != 50 {
+			t.Errorf("after unticking: planned split %v, min %d", after.PlannedSplit, after.MinPerGroup)
+		}
+
+		// Mistakes, next to their fields, in Russian and in English.
+		for _, c := range []struct{ lang, field, id, value, msg string }{
+			{"ru", "min_per_group", "f-min_per_group", "тридцать", "Введите целое число."},
+			{"ru", "min_per_group", "f-min_per_group", "-5", "Нужно целое число от 1 до 10000 ответов на группу."},
+			{"ru", "min_per_group", "f-min_per_group", "20000", "Нужно целое число от 1 до 10000 ответов на группу."},
+			{"ru", "timezone", "f-timezone", "Mars/Olympus", "Часовой пояс «Mars/Olympus» не найден: нужно имя IANA, например Europe/Moscow или UTC."},
+			{"ru", "significance", "f-significance", "maybe", "Выберите значение из списка."},
+			{"en", "timezone", "f-timezone", "Moscow", `No time zone "Moscow": needs an IANA name such as Europe/Moscow or UTC.`},
+			{"en", "min_per_group", "f-min_per_group", "0.5", "Enter a whole number."},
+		} {
+			u := pc
+			if c.lang == "en" {
+				u = app.signIn(survey.RoleMarketer, "en")
+			}
+			f := scrapeForm(t, u.get("/dashboard/studies/new?template=yandex3&brand=Acme").Body.String())
+			f.Set("name", "Ошибка")
+			f.Set(c.field, c.value)
+			res := builderPost(u, "/dashboard/studies/new", f, "save")
+			if res.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("%s=%q: %d, want 422", c.field, c.value, res.Code)
+			}
+			fieldShowsError(t, res.Body.String(), c.id, c.msg)
+		}
+
+		// A holdout study has no planned split to declare: a ticked box is not saved.
+		form = scrapeForm(t, pc.get("/dashboard/studies/new?template=yandex3&brand=Acme").Body.String())
+		form.Set("name", "Холдаут")
+		form.Set("assignment", "holdout")
+		form.Set("planned_split", "1")
+		if hold := apiStudy(app, studyID(t, builderPost(pc, "/dashboard/studies/new", form, "save"))); hold.PlannedSplit {
+			t.Error("a holdout study saved planned_split")
+		}
+
+		// Live: the time zone is read-only and not sent; the rest still changes.
+		if _, err := app.store.Transition(context.Background(), st.ID, survey.Launch); err != nil {
+			t.Fatal(err)
+		}
+		live := pc.get("/dashboard/studies/" + st.ID + "/edit").Body.String()
+		mustContain(t, html.UnescapeString(live), "После запуска часовой пояс не меняется", "Europe/Moscow", `id="f-planned_split"`)
+		form = scrapeForm(t, live)
+		if form.Has("timezone") {
+			t.Error("a live study's form sends the time zone")
+		}
+		form.Set("significance", "fixed")
+		form.Set("timezone", "Asia/Tokyo") // a stale page: ignored
+		studyID(t, builderPost(pc, "/dashboard/studies/"+st.ID+"/edit", form, "save"))
+		if after := apiStudy(app, st.ID); after.Significance != "fixed" || after.Timezone != "Europe/Moscow" {
+			t.Errorf("live edit: significance %q, zone %q", after.Significance, after.Timezone)
+		}
+	})
+}

@@ -16,8 +16,12 @@ type Headline struct {
 	Verdict     string // "statistically significant" or "not statistically significant"
 	Relative    string // "relative +31%", or "" when the control rate is 0
 	Significant bool
-	NExposed    int64
-	NControl    int64
+	// LowSample is true below the study's min_per_group; By names the
+	// test that decided significance (z-test, Fisher's exact test, ...).
+	LowSample bool
+	By        string
+	NExposed  int64
+	NControl  int64
 }
 
 // Sentence is the headline as one line.
@@ -35,6 +39,8 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 		Label:       metricLabel(lang, st, m.Question, m.Option, m.Metric),
 		Lift:        frontend.PP(lang, m.AbsLift),
 		Significant: m.Significant,
+		LowSample:   m.LowSample,
+		By:          testName(lang, m.SignificantBy),
 		NExposed:    m.Exposed.N,
 		NControl:    m.Control.N,
 	}

@@ -132,8 +132,8 @@ func segmentCharts(lang string, st *survey.Study, r *results.Report) []chartView
 	var order []key
 	byKey := map[key]*chartView{}
 	lifts := map[key]*charts.Lift{}
-	for si, seg := range r.Segments {
-		level := seg.Level
+	for _, seg := range r.Segments {
+		level := levelLabel(lang, seg.Level)
 		for _, m := range seg.Metrics {
 			switch m := m.(type) {
 			case *results.LiftMetric:
@@ -150,7 +150,7 @@ func segmentCharts(lang string, st *survey.Study, r *results.Report) []chartView
 				}
 				lifts[k].Rows = append(lifts[k].Rows, charts.LiftRow{Label: level, Value: m.AbsLift, Low: m.AbsLiftCI.Lo, High: m.AbsLiftCI.Hi,
 					Significant: m.Significant, ValueLabel: frontend.PP(lang, m.AbsLift)})
-				cv.Rows = append(cv.Rows, []string{level, frontend.Int(lang, m.Exposed.N), frontend.Int(lang, m.Control.N),
+				cv.Rows = append(cv.Rows, []string{lowMark(lang, level, m.LowSample), frontend.Int(lang, m.Exposed.N), frontend.Int(lang, m.Control.N),
 					frontend.PP(lang, m.AbsLift), ppRange(lang, m.AbsLiftCI), pValue(lang, m.PValue), pValue(lang, m.QValue)})
 			case *results.WithheldMetric:
 				k := key{m.Question, m.Option}
@@ -186,10 +186,9 @@ func segmentCharts(lang string, st *survey.Study, r *results.Report) []chartView
 					byKey[k] = cv
 					order = append(order, k)
 				}
-				cv.Rows = append(cv.Rows, []string{level, frontend.Int(lang, m.All.N), frontend.Signed(lang, m.All.NPS, 1), numRange(lang, m.All.CI, 1, true)})
+				cv.Rows = append(cv.Rows, []string{lowMark(lang, level, m.LowSample), frontend.Int(lang, m.All.N), frontend.Signed(lang, m.All.NPS, 1), numRange(lang, m.All.CI, 1, true)})
 			}
 		}
-		_ = si
 	}
 	var out []chartView
 	for _, k := range order {
@@ -294,7 +293,7 @@ func trendChart(lang string, st *survey.Study, r *results.Report, t *results.Tre
 					continue
 				}
 				add(m.AbsLift, m.AbsLiftCI.Lo, m.AbsLiftCI.Hi)
-				cv.Rows = append(cv.Rows, []string{x[len(x)-1], frontend.Int(lang, m.Exposed.N), frontend.Int(lang, m.Control.N),
+				cv.Rows = append(cv.Rows, []string{lowMark(lang, x[len(x)-1], m.LowSample), frontend.Int(lang, m.Exposed.N), frontend.Int(lang, m.Control.N),
 					frontend.PP(lang, m.AbsLift), ppRange(lang, m.AbsLiftCI)})
 			}
 		}
@@ -316,7 +315,7 @@ func trendChart(lang string, st *survey.Study, r *results.Report, t *results.Tre
 					break
 				}
 				add(m.All.NPS, m.All.CI.Lo, m.All.CI.Hi)
-				cv.Rows = append(cv.Rows, []string{x[len(x)-1], frontend.Int(lang, m.All.N), frontend.Signed(lang, m.All.NPS, 1), numRange(lang, m.All.CI, 1, true)})
+				cv.Rows = append(cv.Rows, []string{lowMark(lang, x[len(x)-1], m.LowSample), frontend.Int(lang, m.All.N), frontend.Signed(lang, m.All.NPS, 1), numRange(lang, m.All.CI, 1, true)})
 				break
 			}
 		}
@@ -344,4 +343,12 @@ func periodLabel(lang, interval string, p results.TrendPeriod) string {
 	default:
 		return frontend.DayMonth(lang, start)
 	}
+}
+
+// lowMark adds the low-sample caveat to a table's row label.
+func lowMark(lang, label string, low bool) string {
+	if !low {
+		return label
+	}
+	return label + " (" + frontend.T(lang, "rs_low_sample") + ")"
 }

@@ -3,8 +3,6 @@ package api
 import (
 	"fmt"
 	"html/template"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/brandlift/brandlift/frontend"
@@ -33,6 +31,18 @@ type resultsBody struct {
 	Segments  []chartView
 	Frequency []chartView
 	Trend     chartView
+	// TrendNote says the time zone the periods are counted in; Changes is
+	// the last period against the one before.
+	TrendNote string
+	Changes   *changesView
+	// SegmentTitle names the segment ("Возраст × Пол"); SegmentNotes say
+	// what the "other" level pools.
+	SegmentTitle string
+	SegmentNotes []string
+	Stratified   *stratifiedView
+	// Notices say why the view differs from the one asked for (an
+	// attribute the study does not have).
+	Notices   []string
 	Health    healthView
 	Targets   []targetView
 	Weights   []fact
@@ -76,7 +86,12 @@ type liftView struct {
 	Label       string
 	Headline    Headline
 	Significant bool
-	Rows        []measureRow
+	// LowSample is true below min_per_group, LowSampleNote says so with
+	// the counts; Verdict is the verdict with its test.
+	LowSample     bool
+	LowSampleNote string
+	Verdict       string
+	Rows          []measureRow
 	// Compact is the report's one-line summary:
 	// exposed, control, lift (CI), relative, p, q.
 	Compact []string
@@ -85,28 +100,34 @@ type liftView struct {
 // rateView is a share of an nps study's one population.
 type rateView struct {
 	Label, N, Rate, CI string
+	LowSample          bool
 }
 
 // npsView is an NPS question: the breakdown chart and the numbers.
 type npsView struct {
-	Label string
-	Chart chartView
-	Facts []fact
-	Notes []string
+	Label         string
+	Chart         chartView
+	Facts         []fact
+	Notes         []string
+	LowSample     bool
+	LowSampleNote string
 }
 
 // ratingView is a rating question: the distribution chart and the numbers.
 type ratingView struct {
-	Label string
-	Chart chartView
-	Facts []fact
-	Notes []string
+	Label         string
+	Chart         chartView
+	Facts         []fact
+	Notes         []string
+	LowSample     bool
+	LowSampleNote string
 }
 
 // withheldView is a metric withheld for want of data: counts, never numbers.
 type withheldView struct {
 	Label  string
-	Counts []fact // per group: "38 of 50 (12 more needed)"
+	Counts []fact // per group: its answers
+	Reason string
 }
 
 // textView is a text question: how many answered and the latest answers.
@@ -120,23 +141,6 @@ type textView struct {
 // escapes Text).
 type textAnswerView struct {
 	Group, Text, When string
-}
-
-// healthView is the study's health: progress, quality flags, the sample
-// ratio check and what more data would buy.
-type healthView struct {
-	Progress []progressView
-	Flagged  []fact
-	FlagNote string
-	Warnings []string
-	Notes    []string
-	Power    []string
-}
-
-// progressView is one group's way to its target.
-type progressView struct {
-	Label, Count string
-	Bar          template.HTML
 }
 
 // targetView is a KPI target with its status in words.
@@ -171,11 +175,11 @@ func newResultsBody(lang string, st *survey.Study, sel selection, r *results.Rep
 			b.Headlines = append(b.Headlines, v.Headline)
 		case *results.RateMetric:
 			b.Rates = append(b.Rates, rateView{Label: metricLabel(lang, st, m.Question, m.Option, m.Metric),
-				N: frontend.Int(lang, m.All.N), Rate: frontend.Pct(lang, m.All.Rate, 1), CI: pctRange(lang, m.All.CI)})
+				N: frontend.Int(lang, m.All.N), Rate: frontend.Pct(lang, m.All.Rate, 1), CI: pctRange(lang, m.All.CI), LowSample: m.LowSample})
 		case *results.NPSMetric:
-			b.NPS = append(b.NPS, newNPSView(lang, st, m, fmt.Sprintf("nps-%d", i)))
+			b.NPS = append(b.NPS, newNPSView(lang, st, r, m, fmt.Sprintf("nps-%d", i)))
 		case *results.RatingMetric:
-			b.Ratings = append(b.Ratings, newRatingView(lang, st, m, fmt.Sprintf("rating-%d", i)))
+			b.Ratings = append(b.Ratings, newRatingView(lang, st, r, m, fmt.Sprintf("rating-%d", i)))
 		case *results.TextMetric:
 			b.Texts = append(b.Texts, newTextView(lang, st, m, print))
 		case *results.WithheldMetric:
@@ -184,9 +188,22 @@ func newResultsBody(lang string, st *survey.Study, sel selection, r *results.Rep
 	}
 	b.LiftChart = liftChart(lang, st, lifts, r.Confidence)
 	b.Segments = segmentCharts(lang, st, r)
+	if r.Segment != "" {
+		b.SegmentTitle = segmentName(lang, r.Segment)
+	}
+	for _, seg := range r.Segments {
+		if len(seg.Other) > 0 {
+			b.SegmentNotes = append(b.SegmentNotes, otherLevelNote(lang, r, seg))
+		} else if seg.Notes != "" {
+			b.SegmentNotes = append(b.SegmentNotes, levelLabel(lang, seg.Level)+": "+reasonText(lang, seg.Notes))
+		}
+	}
 	b.Frequency = frequencyCharts(lang, st, r)
 	b.Trend = trendChart(lang, st, r, trend)
-	b.Health = newHealthView(lang, st, r, lifts)
+	b.TrendNote, b.Changes = trendChanges(lang, st, trend)
+	b.Stratified = newStratifiedView(lang, st, r, lifts)
+	b.Notices = sel.Notices
+	b.Health = newHealthView(lang, st, sel, r, lifts)
 	for _, t := range r.Targets {
 		b.Targets = append(b.Targets, newTargetView(lang, st, t))
 	}
@@ -243,6 +260,7 @@ func newLiftView(lang string, st *survey.Study, r *results.Report, m *results.Li
 			Note: "z = " + frontend.Signed(lang, m.Z, 2) + why("z")},
 		measureRow{Label: frontend.T(lang, "rs_p_fisher"), Def: "def-p", Value: pValue(lang, m.PValueFisher)},
 		measureRow{Label: frontend.T(lang, "rs_q"), Def: "def-q", Value: pValue(lang, m.QValue)},
+		measureRow{Label: frontend.T(lang, "rs_significance"), Def: "def-test", Value: verdictText(lang, m.Significant, m.SignificantBy), Note: why("significant")},
 		measureRow{Label: frontend.T(lang, "rs_prob_positive"), Def: "def-prob", Value: frontend.Pct(lang, m.ProbPositive, 1)},
 	)
 	seq := measureRow{Label: frontend.T(lang, "rs_sequential"), Def: "def-seq", Value: "—", Note: reasonText(lang, m.Sequential.Reason)}
@@ -281,26 +299,33 @@ func newLiftView(lang string, st *survey.Study, r *results.Report, m *results.Li
 		}
 	}
 	rows = append(rows, mde, needed)
-	if m.Notes != "" {
-		rows = append(rows, measureRow{Label: frontend.T(lang, "rs_notes"), Value: "", Note: reasonText(lang, m.Notes)})
+	if n := otherNotes(lang, m.Notes); n != "" {
+		rows = append(rows, measureRow{Label: frontend.T(lang, "rs_notes"), Value: "", Note: n})
 	}
 	rel2 := "—"
 	if m.RelLift != nil {
 		rel2 = frontend.SignedPct(lang, *m.RelLift, 0)
 	}
-	return liftView{Label: h.Label, Headline: h, Significant: m.Significant, Rows: rows,
-		Compact: []string{h.Label, frontend.Pct(lang, m.Exposed.Rate, 1), frontend.Pct(lang, m.Control.Rate, 1),
+	v := liftView{Label: h.Label, Headline: h, Significant: m.Significant, LowSample: m.LowSample,
+		Verdict: verdictText(lang, m.Significant, m.SignificantBy), Rows: rows,
+		Compact: []string{lowMark(lang, h.Label, m.LowSample), frontend.Pct(lang, m.Exposed.Rate, 1), frontend.Pct(lang, m.Control.Rate, 1),
 			frontend.PP(lang, m.AbsLift), ppRange(lang, m.AbsLiftCI), rel2, pValue(lang, m.PValue), pValue(lang, m.QValue)}}
+	if m.LowSample {
+		v.LowSampleNote = lowSampleText(lang, r.MinPerGroup, true, liftCounts(m)...)
+	}
+	return v
 }
 
 // newNPSView writes an NPS question.
-func newNPSView(lang string, st *survey.Study, m *results.NPSMetric, id string) npsView {
-	v := npsView{Label: metricLabel(lang, st, m.Question, "", "")}
+func newNPSView(lang string, st *survey.Study, r *results.Report, m *results.NPSMetric, id string) npsView {
+	v := npsView{Label: metricLabel(lang, st, m.Question, "", ""), LowSample: m.LowSample}
+	var counts []groupCount
 	groups := []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll}
 	var rows []npsRow
 	for _, g := range groups {
 		if ng := npsOf(m, g); ng != nil {
 			rows = append(rows, npsRow{g, ng})
+			counts = append(counts, groupCount{g, ng.N})
 			v.Facts = append(v.Facts, fact{groupLabel(lang, g), "NPS " + frontend.Signed(lang, ng.NPS, 1) +
 				" (" + numRange(lang, ng.CI, 1, true) + "), " + frontend.T(lang, "rs_n") + " = " + frontend.Int(lang, ng.N)})
 		}
@@ -308,8 +333,10 @@ func newNPSView(lang string, st *survey.Study, m *results.NPSMetric, id string) 
 	if m.Diff != nil {
 		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_nps_diff"), diffText(lang, *m.Diff, m.DiffCI, m.PValue, 1)})
 	}
-	for _, k := range sortedKeys(m.Reasons) {
-		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))
+	v.Facts = append(v.Facts, testFacts(lang, m.Test)...)
+	v.Notes = metricNotes(lang, m.Test, m.Reasons)
+	if m.LowSample {
+		v.LowSampleNote = lowSampleText(lang, r.MinPerGroup, false, counts...)
 	}
 	v.Chart = npsChart(lang, v.Label, rows, id)
 	return v
@@ -323,7 +350,7 @@ func diffText(lang string, diff float64, ci *stats.Interval, p *float64, digits 
 		d += " (" + numRange(lang, *ci, digits, true) + ")"
 	}
 	if p != nil {
-		d += "; p = " + pValue(lang, *p)
+		d += "; " + pIs(lang, "p", *p)
 	}
 	return d
 }
@@ -355,15 +382,17 @@ func ratingOf(m *results.RatingMetric, g survey.Group) *results.RatingGroup {
 }
 
 // newRatingView writes a rating question.
-func newRatingView(lang string, st *survey.Study, m *results.RatingMetric, id string) ratingView {
-	v := ratingView{Label: metricLabel(lang, st, m.Question, "", "")}
+func newRatingView(lang string, st *survey.Study, r *results.Report, m *results.RatingMetric, id string) ratingView {
+	v := ratingView{Label: metricLabel(lang, st, m.Question, "", ""), LowSample: m.LowSample}
 	var groups []survey.Group
+	var counts []groupCount
 	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
 		rg := ratingOf(m, g)
 		if rg == nil {
 			continue
 		}
 		groups = append(groups, g)
+		counts = append(counts, groupCount{g, rg.N})
 		v.Facts = append(v.Facts, fact{groupLabel(lang, g), fmt.Sprintf(frontend.T(lang, "rs_rating_group"),
 			frontend.Num(lang, rg.Mean, 2), numRange(lang, rg.MeanCI, 2, false),
 			frontend.Pct(lang, rg.Top2Box, 1), pctRange(lang, rg.Top2BoxCI), frontend.Int(lang, rg.N))})
@@ -371,28 +400,27 @@ func newRatingView(lang string, st *survey.Study, m *results.RatingMetric, id st
 	if m.MeanDiff != nil {
 		v.Facts = append(v.Facts, fact{frontend.T(lang, "rs_mean_diff"), diffText(lang, *m.MeanDiff, m.MeanDiffCI, m.PValue, 2)})
 	}
-	for _, k := range sortedKeys(m.Reasons) {
-		v.Notes = append(v.Notes, reasonText(lang, m.Reasons[k]))
+	v.Facts = append(v.Facts, testFacts(lang, m.Test)...)
+	v.Notes = metricNotes(lang, m.Test, m.Reasons)
+	if m.LowSample {
+		v.LowSampleNote = lowSampleText(lang, r.MinPerGroup, false, counts...)
 	}
 	v.Chart = ratingChart(lang, v.Label, m, groups, id)
 	return v
 }
 
-// newWithheldView says how many responses a withheld metric has and needs.
+// newWithheldView says how many answers a withheld metric has and which
+// group has none.
 func newWithheldView(lang string, st *survey.Study, m *results.WithheldMetric) withheldView {
 	metric := survey.Metric("")
 	if q := st.Question(m.Question); q != nil {
 		metric = q.Metric
 	}
-	v := withheldView{Label: metricLabel(lang, st, m.Question, m.Option, metric)}
+	v := withheldView{Label: metricLabel(lang, st, m.Question, m.Option, metric), Reason: withheldReason(lang, m)}
 	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
-		n, ok := m.N[g]
-		if !ok {
-			continue
+		if n, ok := m.N[g]; ok {
+			v.Counts = append(v.Counts, fact{groupLabel(lang, g), fmt.Sprintf(frontend.T(lang, "rs_responses"), frontend.Int(lang, n))})
 		}
-		more := max(m.Needed-n, 0)
-		v.Counts = append(v.Counts, fact{groupLabel(lang, g), fmt.Sprintf(frontend.T(lang, "rs_withheld_count"),
-			frontend.Int(lang, n), frontend.Int(lang, m.Needed), frontend.Int(lang, more))})
 	}
 	return v
 }
@@ -417,58 +445,6 @@ func newTextView(lang string, st *survey.Study, m *results.TextMetric, print boo
 		v.Latest = append(v.Latest, textAnswerView{Group: groupLabel(lang, a.Group), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
 	}
 	return v
-}
-
-// newHealthView writes the study's health.
-func newHealthView(lang string, st *survey.Study, r *results.Report, lifts []*results.LiftMetric) healthView {
-	var h healthView
-	for _, p := range r.Health.Progress {
-		label := groupLabel(lang, p.Group)
-		count := frontend.Int(lang, p.Complete)
-		if p.Target > 0 {
-			count = fmt.Sprintf(frontend.T(lang, "progress_of"), count, frontend.Int(lang, p.Target)) + " (" + frontend.Pct(lang, p.Share, 0) + ")"
-		}
-		h.Progress = append(h.Progress, progressView{Label: label, Count: count, Bar: progressBar(lang, p).SVG()})
-	}
-	h.Flagged = append(h.Flagged, fact{frontend.T(lang, "rs_flagged_total"), frontend.Int(lang, r.Counts.Flagged)})
-	for _, f := range survey.Flags {
-		h.Flagged = append(h.Flagged, fact{frontend.T(lang, "rs_flag_"+f), frontend.Int(lang, r.Counts.FlaggedBy[f])})
-	}
-	h.FlagNote = frontend.T(lang, "rs_flagged_excluded")
-	if r.IncludeFlagged {
-		h.FlagNote = frontend.T(lang, "rs_flagged_included")
-	}
-	if srm := r.Health.SRM; srm != nil && srm.Defined {
-		text := fmt.Sprintf(frontend.T(lang, "rs_srm"), pValue(lang, srm.PValue))
-		if srm.Mismatch {
-			h.Warnings = append(h.Warnings, frontend.T(lang, "rs_srm_mismatch")+" "+text)
-		} else {
-			h.Notes = append(h.Notes, frontend.T(lang, "rs_srm_ok")+" "+text)
-		}
-	}
-	for _, n := range r.Health.Notes {
-		if strings.HasPrefix(n, "sample ratio mismatch") {
-			continue // said above, with the test's p-value
-		}
-		if strings.HasPrefix(n, "not enough data") {
-			h.Warnings = append(h.Warnings, fmt.Sprintf(frontend.T(lang, "rs_not_enough"), frontend.Int(lang, r.Health.MinPerGroup)))
-			continue
-		}
-		h.Notes = append(h.Notes, reasonText(lang, n))
-	}
-	for _, m := range lifts {
-		label := metricLabel(lang, st, m.Question, m.Option, m.Metric)
-		switch {
-		case m.MDE != nil && m.NeededPerGroup != nil && *m.NeededPerGroup > 0:
-			h.Power = append(h.Power, fmt.Sprintf(frontend.T(lang, "rs_power_more"), label,
-				strings.TrimPrefix(frontend.PP(lang, *m.MDE), "+"), strings.TrimPrefix(frontend.PP(lang, m.TargetLift), "+"),
-				frontend.Int(lang, *m.NeededPerGroup)))
-		case m.MDE != nil:
-			h.Power = append(h.Power, fmt.Sprintf(frontend.T(lang, "rs_power_enough"), label,
-				strings.TrimPrefix(frontend.PP(lang, *m.MDE), "+")))
-		}
-	}
-	return h
 }
 
 // targetMeasureValue writes a target's value in its measure's unit.
@@ -507,143 +483,28 @@ func newTargetView(lang string, st *survey.Study, t results.TargetReport) target
 	return v
 }
 
-// weightFacts describes the raking behind a weighted report.
-func weightFacts(lang string, r *results.Report) []fact {
-	w := r.Weights
-	if w == nil {
+// testFacts are an NPS or rating difference's verdict and q-value (a
+// brand-lift study's; an nps study compares nothing).
+func testFacts(lang string, t results.Test) []fact {
+	if t.Significant == nil {
 		return nil
 	}
-	conv := frontend.T(lang, "rs_yes")
-	if !w.Converged {
-		conv = frontend.T(lang, "rs_no")
+	v := verdictText(lang, *t.Significant, t.SignificantBy)
+	if t.QValue != nil {
+		v += "; " + pIs(lang, "q", *t.QValue)
 	}
-	out := []fact{
-		{frontend.T(lang, "rs_w_attributes"), strings.Join(w.Attributes, ", ")},
-		{frontend.T(lang, "rs_w_target"), frontend.T(lang, "rs_w_target_"+w.Target)},
-		{frontend.T(lang, "rs_w_converged"), conv + " (" + fmt.Sprintf(frontend.T(lang, "rs_w_iterations"), w.Iterations) + ")"},
-		{frontend.T(lang, "rs_w_max"), frontend.Num(lang, w.MaxWeight, 2)},
+	return []fact{{frontend.T(lang, "rs_significance"), v}}
+}
+
+// metricNotes are an NPS or rating metric's reasons and notes in lang,
+// the low-sample note left to the page's own sentence.
+func metricNotes(lang string, t results.Test, reasons map[string]string) []string {
+	var out []string
+	for _, k := range sortedKeys(reasons) {
+		out = append(out, reasonText(lang, reasons[k]))
 	}
-	for _, g := range []survey.Group{survey.GroupExposed, survey.GroupControl, survey.GroupAll} {
-		if n, ok := w.EffectiveN[g]; ok {
-			out = append(out, fact{frontend.T(lang, "rs_effective_n") + " · " + groupLabel(lang, g), frontend.Num(lang, n, 0)})
-		}
-	}
-	if w.Notes != "" {
-		out = append(out, fact{frontend.T(lang, "rs_notes"), reasonText(lang, w.Notes)})
+	if n := otherNotes(lang, t.Notes); n != "" {
+		out = append(out, n)
 	}
 	return out
-}
-
-// exportLinks are the raw export's and the report file's API URLs with
-// the selectors each endpoint takes.
-func exportLinks(lang string, st *survey.Study, sel selection, r *results.Report) (raw, files []exportLink) {
-	base := "/api/v1/studies/" + st.ID
-	weight := ""
-	if r.Weighting == "rake" {
-		weight = "&weighting=rake"
-	}
-	raw = []exportLink{
-		{frontend.T(lang, "rs_export_csv"), base + "/responses?format=csv" + weight},
-		{frontend.T(lang, "rs_export_excel_csv"), base + "/responses?format=csv&bom=1&delimiter=semicolon" + weight},
-		{frontend.T(lang, "rs_export_xlsx"), base + "/responses?format=xlsx" + weight},
-		{frontend.T(lang, "rs_export_jsonl"), base + "/responses?format=jsonl" + weight},
-		{frontend.T(lang, "rs_export_parquet"), base + "/responses?format=parquet" + weight},
-	}
-	q := sel.query(r, false).Encode()
-	files = []exportLink{
-		{frontend.T(lang, "rs_export_report_csv"), base + "/results?format=csv&" + q},
-		{frontend.T(lang, "rs_export_report_xlsx"), base + "/results?format=xlsx&" + q},
-	}
-	return raw, files
-}
-
-// methods is the report's footnote: settings and methods in a few words.
-func methods(lang string, st *survey.Study, r *results.Report) []string {
-	out := []string{fmt.Sprintf(frontend.T(lang, "rs_method_confidence"), frontend.Pct(lang, r.Confidence, 0)),
-		frontend.T(lang, "rs_method_intervals")}
-	if r.Weighting == "rake" && r.Weights != nil {
-		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_rake"), strings.Join(r.Weights.Attributes, ", ")))
-	} else {
-		out = append(out, frontend.T(lang, "rs_method_unweighted"))
-	}
-	if r.IncludeFlagged {
-		out = append(out, frontend.T(lang, "rs_flagged_included"))
-	} else {
-		out = append(out, frontend.T(lang, "rs_flagged_excluded"))
-	}
-	if r.Segment != "" {
-		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_segment"), segmentName(lang, r.Segment)))
-	}
-	out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_generated"), frontend.DateTime(lang, r.GeneratedAt), r.StudyID))
-	return out
-}
-
-// segmentName names a segment dimension: the known ones in words, any
-// other attribute by its key.
-func segmentName(lang, dim string) string {
-	if k := "rs_seg_" + dim; frontend.T(lang, k) != k {
-		return frontend.T(lang, k)
-	}
-	return dim
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// resultsForm is the selectors' form.
-type resultsForm struct {
-	Segments, Weightings, Confidences, Intervals []choice
-	IncludeFlagged                               bool
-	RakeHint                                     string // why raking is not offered
-}
-
-// choice is an option of a select.
-type choice struct {
-	Value, Label string
-	Selected     bool
-}
-
-// newResultsForm lists the selectors' choices, the current ones selected.
-func newResultsForm(lang string, st *survey.Study, sel selection, r *results.Report, attrs []string) resultsForm {
-	f := resultsForm{IncludeFlagged: r.IncludeFlagged}
-	f.Segments = append(f.Segments, choice{"", frontend.T(lang, "rs_seg_none"), r.Segment == ""})
-	dims := append([]string{}, attrs...)
-	dims = append(dims, results.SegmentDevice)
-	if st.HasGroups() {
-		dims = append(dims, results.SegmentFrequency)
-	}
-	for _, d := range dims {
-		f.Segments = append(f.Segments, choice{d, segmentName(lang, d), r.Segment == d})
-	}
-	if r.Segment != "" && !containsString(dims, r.Segment) {
-		f.Segments = append(f.Segments, choice{r.Segment, segmentName(lang, r.Segment), true})
-	}
-	f.Weightings = []choice{{"none", frontend.T(lang, "rs_w_none"), r.Weighting != "rake"}}
-	if st.Weighting != nil && len(st.Weighting.Attributes) > 0 && (st.HasGroups() || len(st.Weighting.Margins) > 0) {
-		f.Weightings = append(f.Weightings, choice{"rake", frontend.T(lang, "rs_w_rake"), r.Weighting == "rake"})
-	} else {
-		f.RakeHint = frontend.T(lang, "rs_w_unavailable")
-	}
-	for _, c := range survey.Confidences {
-		f.Confidences = append(f.Confidences, choice{strconv.FormatFloat(c, 'f', -1, 64), frontend.Pct(lang, c, 0), c == r.Confidence})
-	}
-	for _, iv := range results.TrendIntervals {
-		f.Intervals = append(f.Intervals, choice{iv, frontend.T(lang, "rs_interval_"+iv), iv == sel.Interval})
-	}
-	return f
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

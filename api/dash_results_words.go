@@ -2,6 +2,7 @@ package api
 
 import (
 	"math"
+	"strings"
 
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/stats"
@@ -65,37 +66,12 @@ func money(lang string, x float64, currency string) string {
 	return s + "\u00a0" + currency
 }
 
-// reasonKeys are the texts of the report's reasons (results and stats)
-// that the pages translate; any other reason is shown as the report
-// gives it.
-var reasonKeys = map[string]string{
-	"no control respondent answered positively: a relative lift is not defined":                   "rs_why_rel_lift",
-	"every control respondent answered positively: there is no headroom":                          "rs_why_headroom",
-	"both rates are 0% or 100%: the Wald interval has no width (the Newcombe interval still has)": "rs_why_wald",
-	"the study sets no reach": "rs_why_no_reach",
-	"the study sets no spend": "rs_why_no_spend",
-	"the lift is not positive: no one was lifted, so there is no cost per lifted user":   "rs_why_no_lifted",
-	"the lifted users' interval reaches 0: the cost has no upper bound":                  "rs_why_cost_unbounded",
-	"no lift, even to a rate of 100%, is detectable with 80% power at these group sizes": "rs_why_mde",
-	"the control rate plus the target lift is not a rate between 0% and 100%":            "rs_why_needed",
-	"the metric has no estimate yet: not enough data, or undefined for these data":       "rs_why_target",
-	"no responses":             "rs_why_no_responses",
-	"a group has no responses": "rs_why_group_empty",
-	"all answers in one category: standard error is 0":  "rs_why_one_category",
-	"no variance in either group: test undefined":       "rs_why_no_variance",
-	"one response: no standard deviation or interval":   "rs_why_one_response",
-	"all answers equal: standard deviation is 0":        "rs_why_all_equal",
-	"a group has fewer than two responses":              "rs_why_two_responses",
-	"no spread in either group: test undefined":         "rs_why_no_spread",
-	"no variance: every answer alike within each group": "rs_why_seq_variance",
-	"sample ratio mismatch: the groups' sizes do not fit control_share; check the ad server's holdout before trusting the lift": "rs_note_srm",
-	"not enough data: each group needs at least 50 responses before results are shown":                                          "rs_note_not_enough",
-}
-
-// reasonText is a reason in the reader's language, or as given.
-func reasonText(lang, why string) string {
-	if key, ok := reasonKeys[why]; ok {
-		return frontend.T(lang, key)
+// pIs writes "p = 0.012", or "p < 0.001" (never "p = < 0.001"); name is
+// p or q.
+func pIs(lang, name string, p float64) string {
+	v := pValue(lang, p)
+	if strings.HasPrefix(v, "<") {
+		return name + " " + v
 	}
-	return why
+	return name + " = " + v
 }

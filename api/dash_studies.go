@@ -3,7 +3,6 @@ package api
 import (
 	"net/url"
 
-	"github.com/brandlift/brandlift/stats"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
 	"github.com/brandlift/brandlift/survey/store"
@@ -26,6 +25,9 @@ type studyRowView struct {
 	Study    survey.Study
 	Groups   []groupProgressView
 	Headline *Headline
+	// MinPerGroup is the study's min_per_group: below it the headline
+	// carries the low-sample caveat.
+	MinPerGroup int64
 }
 
 // groupProgressView is a group's way to its target.
@@ -66,8 +68,8 @@ func (s *Server) studiesPage(c echo.Context) error {
 	lang := dashLang(c)
 	for i := range studies {
 		st := &studies[i]
-		row := studyRowView{Study: *view(c, st), Groups: groupsOf(st, progress[st.ID])}
-		if enough(st, progress[st.ID]) {
+		row := studyRowView{Study: *view(c, st), Groups: groupsOf(st, progress[st.ID]), MinPerGroup: st.MinGroupSize()}
+		if answered(st, progress[st.ID]) {
 			h, err := s.headlineOf(c, st, lang)
 			if err != nil {
 				return err
@@ -105,10 +107,12 @@ func groupsOf(st *survey.Study, p store.Progress) []groupProgressView {
 	return out
 }
 
-// enough reports whether every group has the answers a report needs.
-func enough(st *survey.Study, p store.Progress) bool {
+// answered reports whether every group has an answer: from then on the
+// report computes every metric, those below the study's MinGroupSize
+// marked low_sample (the headline says so).
+func answered(st *survey.Study, p store.Progress) bool {
 	for _, g := range groupsOf(st, p) {
-		if g.N < stats.MinResponsesPerGroup {
+		if g.N < 1 {
 			return false
 		}
 	}

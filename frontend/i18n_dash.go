@@ -89,6 +89,7 @@ func init() {
 		"studies_launched":   "запущено %s",
 		"studies_closed":     "завершено %s",
 		"studies_no_result":  "пока нет",
+		"studies_low_sample": "меньше %s ответов в группе",
 		"progress_of":        "%s из %s",
 		"progress_count":     "%s",
 
@@ -228,6 +229,7 @@ func init() {
 		"studies_launched":   "launched %s",
 		"studies_closed":     "closed %s",
 		"studies_no_result":  "none yet",
+		"studies_low_sample": "fewer than %s answers in a group",
 		"progress_of":        "%s of %s",
 		"progress_count":     "%s",
 
