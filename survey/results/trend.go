@@ -17,9 +17,9 @@ var TrendIntervals = []string{"day", "week", "month"}
 // Trend is the study's metrics over time: per period and cumulative. For
 // an nps study this is the NPS tracker.
 type Trend struct {
-	StudyID    string        `json:"study_id"`
-	Interval   string        `json:"interval"`
-	Confidence float64       `json:"confidence"`
+	StudyID    string  `json:"study_id"`
+	Interval   string  `json:"interval"`
+	Confidence float64 `json:"confidence"`
 	// Timezone is the study's: the zone its days, weeks and months are
 	// counted in.
 	Timezone    string        `json:"timezone"`
