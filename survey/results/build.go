@@ -3,7 +3,6 @@ package results
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -281,20 +280,6 @@ func levelOf(c *survey.Cell, dim string) string {
 		return v
 	}
 	return "(none)"
-}
-
-// levels lists a dimension's levels present in the data, sorted.
-func levels(data *Tallies, dim string) []string {
-	seen := map[string]bool{}
-	for i := range data.cells {
-		seen[levelOf(&data.cells[i], dim)] = true
-	}
-	out := make([]string, 0, len(seen))
-	for l := range seen {
-		out = append(out, l)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // textMetrics counts the answers to each text question and shows the

@@ -33,7 +33,7 @@ func rake(st *survey.Study, v *view) (*WeightInfo, error) {
 				names = append(names, l)
 			}
 		} else {
-			names = levels(v.data, dim)
+			names, _ = crossedLevels(v.data, []string{dim})
 		}
 		sort.Strings(names)
 		for i, l := range names {
