@@ -119,6 +119,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		dialector = sqlite.Open(driverDSN)
 	}
 	db, err := gorm.Open(dialector, cfg)
+	if dialect == SQLite {
+		db, err = retryWhileBusy(ctx, db, err, func() (*gorm.DB, error) { return gorm.Open(sqlite.Open(driverDSN), cfg) })
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", MaskDSN(dsn), err)
 	}
@@ -146,6 +149,26 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s.committer = startCommitter(s)
 	return s, nil
+}
+
+// retryWhileBusy opens a SQLite file again while opening fails with
+// SQLITE_BUSY. Switching a new file to WAL takes an exclusive lock, and
+// SQLite answers BUSY at once, without its busy handler, to a connection
+// that asks while another process holds that lock (two replicas or a
+// migrator starting together on a fresh file). The mode is persistent, so
+// once one opener has switched, the others' pragma is a no-op; waiting a
+// few milliseconds is the cure. The wait is bounded like busy_timeout.
+func retryWhileBusy(ctx context.Context, db *gorm.DB, err error, open func() (*gorm.DB, error)) (*gorm.DB, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 5 * time.Millisecond; err != nil && sqliteCode(err)&0xff == sqliteBusy && time.Now().Before(deadline); wait = min(2*wait, 200*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		db, err = open()
+	}
+	return db, err
 }
 
 // scrub removes a password that a driver might have echoed into its error.
