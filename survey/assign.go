@@ -3,7 +3,6 @@ package survey
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 )
 
@@ -14,10 +13,7 @@ import (
 // ad server that holds the key, computes the same answer
 // (docs/INTEGRATION.md).
 func HoldoutGroup(key []byte, rid string, controlShare float64) Group {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(rid))
-	u := float64(binary.BigEndian.Uint64(m.Sum(nil)[:8])) / (1 << 64)
-	if u < controlShare {
+	if holdoutU(key, rid) < controlShare {
 		return GroupControl
 	}
 	return GroupExposed

@@ -140,6 +140,8 @@ type Settings struct {
 	// split its links were planned with, so the report checks the groups'
 	// sizes against it (holdout studies are always checked).
 	PlannedSplit bool `json:"planned_split,omitempty"`
+	// Design holds cells, waves and the norms settings.
+	Design
 }
 
 // DefaultTargetLift is the detectable lift a study plans for: 2 points.

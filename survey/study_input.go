@@ -7,30 +7,34 @@ import "reflect"
 // fields keep their current values. Questions, when present, replace the
 // whole list.
 type StudyInput struct {
-	Name           *string          `json:"name"`
-	Kind           *Kind            `json:"kind"`
-	Brand          *string          `json:"brand"`
-	Locales        *[]string        `json:"locales"`
-	DefaultLocale  *string          `json:"default_locale"`
-	Assignment     *Assignment      `json:"assignment"`
-	ControlShare   *float64         `json:"control_share"`
-	TargetPerGroup *int64           `json:"target_per_group"`
-	Confidence     *float64         `json:"confidence"`
-	Reach          *int64           `json:"reach"`
-	Spend          *float64         `json:"spend"`
-	Currency       *string          `json:"currency"`
-	Questions      *[]QuestionInput `json:"questions"`
-	Consent        *Text            `json:"consent"`
-	AutoClose      *bool            `json:"auto_close"`
-	Targets        *[]Target        `json:"targets"`
-	Weighting      *Weighting       `json:"weighting"`
-	FrameAncestors *[]string        `json:"frame_ancestors"`
-	TargetLift     *float64         `json:"target_lift"`
-	EndURL         *string          `json:"end_url"`
-	MinPerGroup    *int64           `json:"min_per_group"`
-	Significance   *string          `json:"significance"`
-	Timezone       *string          `json:"timezone"`
-	PlannedSplit   *bool            `json:"planned_split"`
+	Name             *string          `json:"name"`
+	Kind             *Kind            `json:"kind"`
+	Brand            *string          `json:"brand"`
+	Locales          *[]string        `json:"locales"`
+	DefaultLocale    *string          `json:"default_locale"`
+	Assignment       *Assignment      `json:"assignment"`
+	ControlShare     *float64         `json:"control_share"`
+	TargetPerGroup   *int64           `json:"target_per_group"`
+	Confidence       *float64         `json:"confidence"`
+	Reach            *int64           `json:"reach"`
+	Spend            *float64         `json:"spend"`
+	Currency         *string          `json:"currency"`
+	Questions        *[]QuestionInput `json:"questions"`
+	Consent          *Text            `json:"consent"`
+	AutoClose        *bool            `json:"auto_close"`
+	Targets          *[]Target        `json:"targets"`
+	Weighting        *Weighting       `json:"weighting"`
+	FrameAncestors   *[]string        `json:"frame_ancestors"`
+	TargetLift       *float64         `json:"target_lift"`
+	EndURL           *string          `json:"end_url"`
+	MinPerGroup      *int64           `json:"min_per_group"`
+	Significance     *string          `json:"significance"`
+	Timezone         *string          `json:"timezone"`
+	PlannedSplit     *bool            `json:"planned_split"`
+	Cells            *[]CreativeCell  `json:"cells"`
+	Waves            *[]Wave          `json:"waves"`
+	Category         *string          `json:"category"`
+	ExcludeFromNorms *bool            `json:"exclude_from_norms"`
 }
 
 // QuestionInput is a question as written by a study's owner.
@@ -103,6 +107,10 @@ func (in *StudyInput) Apply(s *Spec) {
 		s.PlannedSplit = true
 	}
 	set(&s.PlannedSplit, in.PlannedSplit)
+	set(&s.Cells, in.Cells)
+	set(&s.Waves, in.Waves)
+	set(&s.Category, in.Category)
+	set(&s.ExcludeFromNorms, in.ExcludeFromNorms)
 }
 
 // FrozenChanges lists the JSON names of the fields that differ between old
@@ -129,7 +137,7 @@ func FrozenChanges(old, updated *Spec) []string {
 	if old.Location().String() != updated.Location().String() {
 		fields = append(fields, "timezone") // the daily counts are kept per local day
 	}
-	return fields
+	return append(fields, designFrozen(old, updated)...)
 }
 
 func (q QuestionInput) question() Question {

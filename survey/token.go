@@ -26,6 +26,12 @@ type Token struct {
 	Attrs   map[string]string `json:"a,omitempty"` // segment attributes: age, gender, region...
 	Expires int64             `json:"x,omitempty"` // Unix seconds; 0 = never
 	Locale  string            `json:"l,omitempty"` // preferred language
+	// Cell is an exposed respondent's creative cell in a multi-cell
+	// signed-link study; Wave the wave of a wave series. Both are absent
+	// from every other study's tokens, so tokens minted before cells and
+	// waves existed verify unchanged.
+	Cell string `json:"c,omitempty"`
+	Wave string `json:"w,omitempty"`
 }
 
 // Token limits keep a link short enough for every ad server and browser.
@@ -79,6 +85,12 @@ func (t *Token) Validate() error {
 	case "", GroupExposed, GroupControl:
 	default:
 		v.Add("g", "group must be exposed or control, got %q", t.Group)
+	}
+	if t.Cell != "" && !IsKey(t.Cell) {
+		v.Add("c", "cell keys match %s, got %q", attrKeyPattern, t.Cell)
+	}
+	if t.Wave != "" && !IsKey(t.Wave) {
+		v.Add("w", "wave keys match %s, got %q", attrKeyPattern, t.Wave)
 	}
 	if len(t.Attrs) > MaxAttrs {
 		v.Add("a", "at most %d attributes", MaxAttrs)
