@@ -408,10 +408,9 @@ func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]boo
 		if !row.Settings.V.AutoClose || row.TargetPerGroup <= 0 || survey.Status(row.Status) != survey.StatusLive {
 			continue
 		}
-		groups := []survey.Group{survey.GroupExposed, survey.GroupControl}
-		if survey.Kind(row.Kind) == survey.KindNPS {
-			groups = []survey.Group{survey.GroupAll}
-		}
+		// Every arm counts: each cell of a multi-cell study, each wave.
+		spec := survey.Spec{Kind: survey.Kind(row.Kind), Settings: row.Settings.V}
+		groups := spec.Arms()
 		full := true
 		for _, g := range groups {
 			full = full && st.counts[[2]string{id, string(g)}] >= row.TargetPerGroup

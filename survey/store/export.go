@@ -47,6 +47,14 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 	}
 	cols := []survey.ExportColumn{{Name: "response_id", Type: survey.ColString, Nullable: false}, {Name: "group", Type: survey.ColString, Nullable: false},
 		{Name: "status", Type: survey.ColString, Nullable: false}, {Name: "flags", Type: survey.ColString, Nullable: false}}
+	// The creative cell and the wave are columns of their own, only in
+	// the studies that have them: group stays exposed or control.
+	if st.HasCells() {
+		cols = append(cols, survey.ExportColumn{Name: "cell", Type: survey.ColString, Nullable: true})
+	}
+	if st.HasWaves() {
+		cols = append(cols, survey.ExportColumn{Name: "wave", Type: survey.ColString, Nullable: false})
+	}
 	if o.Weighted {
 		cols = append(cols, survey.ExportColumn{Name: "weight", Type: survey.ColFloat, Nullable: false})
 	}
@@ -220,12 +228,23 @@ func (e *Export) fill(row []any, h []any) {
 	str := func(i int) string { return h[i].(*sql.NullString).String }
 	i := 0
 	put := func(v any) { row[i] = v; i++ }
+	wave, group, cell := survey.SplitArm(survey.Group(str(1)))
 	put(str(0))
-	put(str(1))
+	put(string(group))
 	put(str(2))
 	put(str(3))
+	if e.study.HasCells() {
+		if cell == "" {
+			put(nil) // control, or exposed to a creative of no cell
+		} else {
+			put(cell)
+		}
+	}
+	if e.study.HasWaves() {
+		put(wave)
+	}
 	if e.weights != nil {
-		put(e.weights[str(4)][survey.Group(str(1))])
+		put(e.weights[str(4)][group])
 	}
 	j := len(exportBase)
 	for range e.attrs {

@@ -23,34 +23,75 @@ type Respondent struct {
 }
 
 // Respondent verifies a token for this study and resolves the group: from
-// the token (signed_link), the holdout hash, or recorded impressions.
+// the token (signed_link), the holdout hash, or recorded impressions. In
+// a multi-cell or wave study the group is the respondent's arm (see
+// survey.Arm): the exposed group's cell and the wave ride along.
 func (s *Store) Respondent(ctx context.Context, st *survey.Study, token string) (*Respondent, error) {
-	t, err := st.VerifyToken(token, time.Now())
+	return s.respondentAt(ctx, st, token, time.Now())
+}
+
+// respondentAt is Respondent at a given moment: a backdated import's
+// wave is the one fielding when the answer was given.
+func (s *Store) respondentAt(ctx context.Context, st *survey.Study, token string, now time.Time) (*Respondent, error) {
+	t, err := st.VerifyToken(token, now)
 	if err != nil {
 		return nil, err
 	}
 	r := &Respondent{Token: t, Hash: st.RespondentHash(t.RID)}
+	wave, err := st.WaveFor(t, now)
+	if err != nil {
+		return nil, err
+	}
+	creative, err := s.resolveGroup(ctx, st, r)
+	if err != nil {
+		return nil, err
+	}
+	cell, err := st.TokenCell(t, r.Group)
+	if err != nil {
+		return nil, err
+	}
+	if r.Group == survey.GroupExposed {
+		switch st.Assignment {
+		case survey.AssignHoldout:
+			cell = st.HoldoutCell(t.RID)
+		case survey.AssignExposure:
+			// The last creative the pixel recorded decides; an exposed
+			// respondent whose creative belongs to no cell counts in the
+			// pooled exposed group only.
+			cell = st.CellForCreative(creative)
+		}
+	}
+	r.Group = survey.Arm(wave, r.Group, cell)
+	return r, nil
+}
+
+// resolveGroup sets the respondent's group, exposed or control (all in an
+// nps study), and returns the creative the pixel last recorded for them
+// when the exposure decided it.
+func (s *Store) resolveGroup(ctx context.Context, st *survey.Study, r *Respondent) (creative string, err error) {
+	t := r.Token
 	switch {
 	case !st.HasGroups():
 		r.Group = survey.GroupAll
 	case st.Assignment == survey.AssignSignedLink:
 		if t.Group == "" {
-			return nil, fmt.Errorf("%w: a signed_link study needs the group in the token", survey.ErrTokenMalformed)
+			return "", fmt.Errorf("%w: a signed_link study needs the group in the token", survey.ErrTokenMalformed)
 		}
 		r.Group = t.Group
 	case st.Assignment == survey.AssignHoldout:
 		r.Group = st.HoldoutGroup(t.RID)
 	default: // exposure
-		freq, err := s.exposureCount(ctx, st.ID, r.Hash)
+		exp, err := s.exposureOf(ctx, st.ID, r.Hash)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		r.Group, r.impressions = survey.GroupControl, &freq
-		if freq > 0 {
+		r.Group, r.impressions = survey.GroupControl, &exp.Count
+		if exp.Count > 0 {
 			r.Group = survey.GroupExposed
 		}
+		return exp.Creative, nil
 	}
-	return r, nil
+	return "", nil
 }
 
 // Submit validates a submission and stores it exactly once. It returns
@@ -67,7 +108,11 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 	if err != nil {
 		return survey.SubmitResult{}, err
 	}
-	who, err := s.Respondent(ctx, st, req.Token)
+	at := time.Now()
+	if !req.At.IsZero() {
+		at = req.At
+	}
+	who, err := s.respondentAt(ctx, st, req.Token, at)
 	if err != nil {
 		return survey.SubmitResult{}, err
 	}
@@ -149,15 +194,22 @@ func (r *Respondent) impressionCount(ctx context.Context, s *Store, st *survey.S
 
 // exposureCount reads how many impressions the pixel recorded for a respondent.
 func (s *Store) exposureCount(ctx context.Context, studyID, respondent string) (int64, error) {
+	row, err := s.exposureOf(ctx, studyID, respondent)
+	return row.Count, err
+}
+
+// exposureOf reads the pixel's count and last creative for a respondent;
+// a respondent it never saw has a zero row.
+func (s *Store) exposureOf(ctx context.Context, studyID, respondent string) (exposureRow, error) {
 	var row exposureRow
-	err := s.db.WithContext(ctx).Select("count").Where("study_id = ? AND respondent = ?", studyID, respondent).Take(&row).Error
+	err := s.db.WithContext(ctx).Select("count", "creative").Where("study_id = ? AND respondent = ?", studyID, respondent).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, nil
+		return exposureRow{}, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: unable to read exposures: %w", err)
+		return exposureRow{}, fmt.Errorf("store: unable to read exposures: %w", err)
 	}
-	return row.Count, nil
+	return row, nil
 }
 
 // ResponseID returns the id of a respondent's response, or "" when they

@@ -61,7 +61,8 @@ func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, questio
 	out := make([]results.TextAnswer, 0, len(rows))
 	for _, r := range rows {
 		text, _ := r.AnswersJSON.V[question].(string)
-		out = append(out, results.TextAnswer{ResponseID: r.ID, Group: survey.Group(r.Grp), Text: text, CompletedAt: r.CompletedAt.UTC().Truncate(time.Millisecond)})
+		wave, group, cell := survey.SplitArm(survey.Group(r.Grp))
+		out = append(out, results.TextAnswer{ResponseID: r.ID, Group: group, Cell: cell, Wave: wave, Text: text, CompletedAt: r.CompletedAt.UTC().Truncate(time.Millisecond)})
 	}
 	return out, next, nil
 }
