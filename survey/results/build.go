@@ -138,11 +138,18 @@ func Build(in Input, o Options) (*Report, error) {
 	if err := checkAttributes(st, data, o.segmentDims(), o.By); err != nil {
 		return nil, err
 	}
+	// A multi-cell study's headline pools its cells; a wave series's is
+	// its latest wave. The arms' own reports follow below.
+	arms, wave := gcs, mainWave(st, gcs)
+	if st.HasCells() || st.HasWaves() {
+		data, gcs = data.regroup(pooled(wave)), regroupCounts(gcs, pooled(wave))
+	}
 	r := &Report{StudyID: st.ID, Kind: st.Kind, Confidence: o.Confidence, GeneratedAt: o.Now.UTC(),
 		IncludeFlagged: o.IncludeFlagged, Weighting: o.Weighting, Segment: o.Segment,
 		MinPerGroup: o.MinPerGroup, Significance: st.SignificanceRule(), IgnoreSRM: o.IgnoreSRM}
 	r.Counts = countsOf(gcs, o.IncludeFlagged)
 	r.Health = health(st, gcs, r.Counts, o.MinPerGroup)
+	designHealth(st, &r.Health, arms, o)
 	v := &view{data: data}
 	if o.Weighting == "rake" {
 		info, err := rake(st, v)
@@ -178,6 +185,16 @@ func Build(in Input, o Options) (*Report, error) {
 	}
 	if st.HasGroups() {
 		r.Frequency = frequencyCurves(st, b)
+	}
+	if st.HasCells() {
+		cells, err := cellsReport(st, in.Tallies, arms, b, o)
+		if err != nil {
+			return nil, err
+		}
+		r.Cells = cells
+	}
+	if st.HasWaves() {
+		r.Waves = wavesReport(st, in.Tallies, arms, b, o, wave)
 	}
 	r.Targets = targetReports(st, ms, o)
 	r.Methods = methods(st, r)
@@ -245,7 +262,7 @@ func health(st *survey.Study, gcs []GroupCount, c Counts, minN int64) Health {
 	if st.HasGroups() {
 		h.SRM = srmCheck(st, c)
 		if h.SRM.Mismatch {
-			h.Notes = append(h.Notes, "sample ratio mismatch: the groups' sizes do not fit the planned split; check the ad server's or panel's assignment before trusting the lift")
+			h.Notes = append(h.Notes, noteSRM)
 		}
 	}
 	if !h.EnoughData {
@@ -253,6 +270,9 @@ func health(st *survey.Study, gcs []GroupCount, c Counts, minN int64) Health {
 	}
 	return h
 }
+
+// noteSRM is the health's note on a sample ratio mismatch.
+const noteSRM = "sample ratio mismatch: the groups' sizes do not fit the planned split; check the ad server's or panel's assignment before trusting the lift"
 
 // srmCheck tests the groups' sizes against the study's planned split, or
 // says why there is none.

@@ -35,6 +35,14 @@ func methods(st *survey.Study, r *Report) map[string]string {
 		m["srm"] = "Pearson chi-square goodness of fit against the planned split; a mismatch at p < 0.001 turns significance off unless ignore_srm=true"
 		m["lifted_users"] = "absolute lift × reach, with the Newcombe interval × reach; cost per lifted user only when that interval is above zero"
 	}
+	if st.HasCells() {
+		m["cells"] = cellsMethod(len(st.Cells))
+		m["pairs"] = "cells' exposed respondents compared pairwise, B minus A: Newcombe interval and z-test for rates (Fisher's exact test below min_per_group), the NPS z-test, Welch's t-test"
+	}
+	if st.HasWaves() {
+		m["waves"] = "the headline metrics are the latest wave's with answers; each wave against the one before it over its whole sample (exposed and control together) and, " +
+			"when both waves have both groups, the difference-in-differences of the lifts: independent samples, normal interval of the summed variances, two-sided z-test (stats.CompareEstimates)"
+	}
 	switch r.Weighting {
 	case "rake":
 		m["weighting"] = "raking (iterative proportional fitting) on " + fmt.Sprint(st.Weighting.Attributes) + "; tests use Kish's effective sample size"

@@ -264,7 +264,8 @@ func (b *builder) choice(ms *metricSet, q *survey.Question, option string) {
 	m.Sequential = stats.SequentialLift(seqE, seqC, b.confidence, b.tuning)
 	m.Significant, m.SignificantBy, _ = b.verdict(low, ByFisherExact, l.PValueFisher, ByZTest, l.PValue, &m.Sequential, why)
 	primary := map[string]float64{ByFisherExact: l.PValueFisher, ByZTest: l.PValue, BySequential: m.Sequential.PValue}[m.SignificantBy]
-	ms.tests = append(ms.tests, testRef{p: primary, set: func(q float64) { m.QValue = q }})
+	ms.tests = append(ms.tests, testRef{p: primary, key: key, set: func(q float64) { m.QValue = q },
+		adjust: func(p float64, sig bool) { m.PValueAdjusted, m.Adjustment, m.Significant = &p, CorrectionHolm, sig }})
 	m.Reasons = why.orNil()
 	ms.metrics = append(ms.metrics, m)
 	ms.lifts = append(ms.lifts, m)
@@ -330,7 +331,7 @@ func (b *builder) npsMetric(ms *metricSet, q *survey.Question) {
 			why.set("diff_ci", c.Reason)
 		}
 		n := summary[survey.GroupExposed].N + summary[survey.GroupControl].N
-		b.decide(ms, &m.Test, ByZTest, c.PValue, stats.SequentialDiff(c.Diff, c.SE*c.SE, n, b.confidence, b.tuning), why)
+		b.decide(ms, q.Key, &m.Test, ByZTest, c.PValue, stats.SequentialDiff(c.Diff, c.SE*c.SE, n, b.confidence, b.tuning), why)
 		head = headline{measure: "nps_diff", value: c.Diff, se: c.SE, low: m.LowSample}
 	}
 	m.Reasons = why.orNil()
@@ -380,7 +381,7 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 			why.set("mean_diff_ci", c.Reason)
 		}
 		n := summary[survey.GroupExposed].N + summary[survey.GroupControl].N
-		b.decide(ms, &m.Test, ByWelch, c.PValue, stats.SequentialDiff(c.MeanDiff, c.SE*c.SE, n, b.confidence, b.tuning), why)
+		b.decide(ms, q.Key, &m.Test, ByWelch, c.PValue, stats.SequentialDiff(c.MeanDiff, c.SE*c.SE, n, b.confidence, b.tuning), why)
 		head = headline{measure: "mean_diff", value: c.MeanDiff, se: c.SE, low: m.LowSample}
 	}
 	m.Reasons = why.orNil()
@@ -392,12 +393,13 @@ func (b *builder) ratingMetric(ms *metricSet, q *survey.Question) {
 // (the z-test of two NPS values, Welch's t) stay the primary test below
 // min_per_group: no exact test applies to them, and the low_sample mark
 // says to read them with care.
-func (b *builder) decide(ms *metricSet, t *Test, fixed string, p float64, seq stats.Sequential, why reasons) {
+func (b *builder) decide(ms *metricSet, key string, t *Test, fixed string, p float64, seq stats.Sequential, why reasons) {
 	t.Sequential = &seq
 	sig, by, primary := b.verdict(t.LowSample, fixed, p, fixed, p, &seq, why)
 	t.Significant, t.SignificantBy = &sig, by
 	t.QValue = ptr(primary)
-	ms.tests = append(ms.tests, testRef{p: primary, set: func(q float64) { t.QValue = &q }})
+	ms.tests = append(ms.tests, testRef{p: primary, key: key, set: func(q float64) { t.QValue = &q },
+		adjust: func(p float64, sig bool) { t.PValueAdjusted, t.Adjustment, t.Significant = &p, CorrectionHolm, &sig }})
 }
 
 func ptr[T any](v T) *T { return &v }

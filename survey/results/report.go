@@ -36,10 +36,15 @@ type Report struct {
 	// Stratified holds the post-stratified lift of each lift metric
 	// (weighting=stratify).
 	Stratified *StratifiedReport `json:"stratified,omitempty"`
-	Segment    string            `json:"segment,omitempty"`
-	Segments   []SegmentReport   `json:"segments,omitempty"`
-	Frequency  []FrequencyCurve  `json:"frequency,omitempty"`
-	Targets    []TargetReport    `json:"targets,omitempty"`
+	// Cells compares a multi-cell study's cells with control and with
+	// each other (Metrics pool the cells); Waves reports a wave series
+	// (Metrics are its latest wave's).
+	Cells     *CellsReport     `json:"cells,omitempty"`
+	Waves     *WavesReport     `json:"waves,omitempty"`
+	Segment   string           `json:"segment,omitempty"`
+	Segments  []SegmentReport  `json:"segments,omitempty"`
+	Frequency []FrequencyCurve `json:"frequency,omitempty"`
+	Targets   []TargetReport   `json:"targets,omitempty"`
 	// Methods names the method behind each kind of number, for the
 	// report's reader and its files.
 	Methods map[string]string `json:"methods"`
@@ -130,6 +135,11 @@ type LiftMetric struct {
 	// SignificantBy names the test behind Significant and QValue:
 	// z_test, fisher_exact (below min_per_group) or sequential.
 	SignificantBy string `json:"significant_by"`
+	// PValueAdjusted is the family-wise adjusted p-value of the test
+	// named by SignificantBy, in a multi-cell study's cells (Adjustment
+	// "holm"); there it decides Significant.
+	PValueAdjusted *float64 `json:"p_value_adjusted,omitempty"`
+	Adjustment     string   `json:"adjustment,omitempty"`
 	// LowSample is true when a group has fewer than the report's
 	// min_per_group answers: the numbers are shown, to be read with care.
 	LowSample bool `json:"low_sample"`
@@ -196,12 +206,15 @@ type NPSMetric struct {
 // test, the always-valid sequential reading, and the low-sample caveat.
 // One-population (nps) studies have no comparison; the fields are absent.
 type Test struct {
-	QValue        *float64          `json:"q_value,omitempty"`
-	Significant   *bool             `json:"significant,omitempty"`
-	SignificantBy string            `json:"significant_by,omitempty"`
-	Sequential    *stats.Sequential `json:"sequential,omitempty"`
-	LowSample     bool              `json:"low_sample"`
-	Notes         string            `json:"notes,omitempty"`
+	QValue        *float64 `json:"q_value,omitempty"`
+	Significant   *bool    `json:"significant,omitempty"`
+	SignificantBy string   `json:"significant_by,omitempty"`
+	// PValueAdjusted and Adjustment: as in LiftMetric, for cells.
+	PValueAdjusted *float64          `json:"p_value_adjusted,omitempty"`
+	Adjustment     string            `json:"adjustment,omitempty"`
+	Sequential     *stats.Sequential `json:"sequential,omitempty"`
+	LowSample      bool              `json:"low_sample"`
+	Notes          string            `json:"notes,omitempty"`
 }
 
 // RatingGroup is one group's ratings.
@@ -245,6 +258,8 @@ type TextMetric struct {
 type TextAnswer struct {
 	ResponseID  string       `json:"response_id"`
 	Group       survey.Group `json:"group"`
+	Cell        string       `json:"cell,omitempty"` // multi-cell studies: the exposed respondent's cell
+	Wave        string       `json:"wave,omitempty"` // wave series
 	Text        string       `json:"text"`
 	CompletedAt time.Time    `json:"completed_at"`
 }

@@ -25,6 +25,11 @@ const reasonSRM = "sample ratio mismatch: the groups' sizes do not fit the plann
 type testRef struct {
 	p   float64
 	set func(q float64)
+	// key is the metric's measure key; adjust records a family-wise
+	// adjusted p-value (Holm over a multi-cell study's cells) and the
+	// significance it decides.
+	key    string
+	adjust func(p float64, significant bool)
 }
 
 // lowSample reports whether any group has fewer than the report's

@@ -40,7 +40,9 @@ type TrendPeriod struct {
 	// Changes compares each metric's headline with the previous period's;
 	// empty for the first period.
 	Changes []PeriodChange `json:"changes"`
-	end     time.Time      // exclusive
+	// Waves lists the waves of a wave series answered in this period.
+	Waves []string  `json:"waves,omitempty"`
+	end   time.Time // exclusive
 }
 
 // PeriodChange is one metric's change from the previous period to this
@@ -86,6 +88,12 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 			periods[name] = &TrendPeriod{Period: name, Start: start.Format("2006-01-02"), end: end}
 		}
 	}
+	if st.HasCells() || st.HasWaves() {
+		labelWaves(st, data, periodOf, periods)
+		// Cells pool into the exposed group, waves follow one another in
+		// time: the trend is the study's groups over its whole fielding.
+		data = data.regroup(pooled(""))
+	}
 	for _, p := range periods {
 		t.Periods = append(t.Periods, *p)
 	}
@@ -109,6 +117,30 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 		t.Periods = []TrendPeriod{}
 	}
 	return t, nil
+}
+
+// labelWaves lists in each period the waves answered in it, in the
+// study's order.
+func labelWaves(st *survey.Study, data *Tallies, periodOf []string, periods map[string]*TrendPeriod) {
+	seen := map[string]map[string]bool{}
+	for _, e := range data.byQuestion[""] {
+		w, _, _ := survey.SplitArm(e.grp)
+		if w == "" || e.n == 0 {
+			continue
+		}
+		p := periodOf[e.cell]
+		if seen[p] == nil {
+			seen[p] = map[string]bool{}
+		}
+		seen[p][w] = true
+	}
+	for name, p := range periods {
+		for _, w := range st.Waves {
+			if seen[name][w.Key] {
+				p.Waves = append(p.Waves, w.Key)
+			}
+		}
+	}
 }
 
 // period names the period a day falls in, with its first day and the day

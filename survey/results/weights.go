@@ -254,6 +254,11 @@ func CellWeights(st *survey.Study, data *Tallies) (map[string]map[survey.Group]f
 	if err := o.Validate(st); err != nil {
 		return nil, err
 	}
+	if st.HasCells() || st.HasWaves() {
+		// Keyed by base group: the export looks weights up by a row's
+		// group, and a wave series is raked over all its waves.
+		data = data.regroup(pooled(""))
+	}
 	v := &view{data: data}
 	if _, err := rake(st, v); err != nil {
 		return nil, err
