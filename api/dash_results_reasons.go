@@ -32,6 +32,8 @@ var reasonKeys = map[string]string{
 	"the control rate plus the target lift is not a rate between 0% and 100%":                                                  "rs_why_needed",
 	"the metric has no estimate yet: not enough data, or undefined for these data":                                             "rs_why_target",
 	"not defined for these data": "rs_why_undefined",
+	"a difference-in-differences needs exposed and control answers in both waves":                                                                 "rs_why_no_did",
+	"cells are compared unstratified; the stratified lift is of the pooled cells":                                                                 "rs_note_cells_unstratified",
 	"sample ratio mismatch: the groups' sizes do not fit the planned split, so no difference is called significant (ignore_srm=true overrides)":   "rs_why_srm_off",
 	"sample ratio mismatch: the groups' sizes do not fit the planned split; check the ad server's or panel's assignment before trusting the lift": "rs_note_srm",
 	"the study declares no planned split: set control_share (planned_split: true) to check the groups' sizes against it":                          "rs_srm_why_signed",

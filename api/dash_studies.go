@@ -96,10 +96,7 @@ func (s *Server) studiesPage(c echo.Context) error {
 
 // groupsOf lists a study's groups with their counts and the target.
 func groupsOf(st *survey.Study, p store.Progress) []groupProgressView {
-	groups := []survey.Group{survey.GroupExposed, survey.GroupControl}
-	if st.Kind == survey.KindNPS {
-		groups = []survey.Group{survey.GroupAll}
-	}
+	groups := st.Arms()
 	out := make([]groupProgressView, len(groups))
 	for i, g := range groups {
 		out[i] = groupProgressView{Group: g, N: p.Counts[g], Target: st.TargetPerGroup}

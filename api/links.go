@@ -1,10 +1,12 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
@@ -26,8 +28,13 @@ type LinksRequest struct {
 
 // LinkRespondent is one respondent to mint a link for.
 type LinkRespondent struct {
-	RID       string            `json:"rid"`
-	Group     survey.Group      `json:"group"`
+	RID   string       `json:"rid"`
+	Group survey.Group `json:"group"`
+	// Cell is an exposed respondent's creative cell in a multi-cell
+	// signed-link study; Wave the wave of a wave series (optional: the
+	// wave fielding when the respondent answers otherwise).
+	Cell      string            `json:"cell"`
+	Wave      string            `json:"wave"`
 	Attrs     map[string]string `json:"attrs"`
 	Locale    string            `json:"locale"`
 	ExpiresAt *time.Time        `json:"expires_at"`
@@ -74,7 +81,7 @@ func (s *Server) mintLinks(st *survey.Study, in *LinksRequest, now time.Time) ([
 	links := make([]Link, len(in.Respondents))
 	for i, r := range in.Respondents {
 		path := fmt.Sprintf("respondents[%d]", i)
-		t := survey.Token{Study: st.PublicKey, RID: r.RID, Group: r.Group, Attrs: r.Attrs, Locale: r.Locale}
+		t := survey.Token{Study: st.PublicKey, RID: r.RID, Group: r.Group, Cell: r.Cell, Wave: r.Wave, Attrs: r.Attrs, Locale: r.Locale}
 		exp := in.ExpiresAt
 		if r.ExpiresAt != nil {
 			exp = r.ExpiresAt
@@ -86,6 +93,7 @@ func (s *Server) mintLinks(st *survey.Study, in *LinksRequest, now time.Time) ([
 			t.Expires = exp.Unix()
 		}
 		v.Errors = append(v.Errors, linkGroupErrors(st, path, r.Group)...)
+		v.Errors = append(v.Errors, linkDesignErrors(st, path, &t)...)
 		if err := t.Validate(); err != nil {
 			for _, fe := range err.(*survey.ValidationError).Errors {
 				v.Errors = append(v.Errors, survey.FieldError{Field: path + "." + tokenField(fe.Field), Message: fe.Message})
@@ -118,6 +126,33 @@ func linkGroupErrors(st *survey.Study, path string, g survey.Group) []survey.Fie
 	return nil
 }
 
+// linkDesignErrors checks a link's cell and wave against the study: the
+// same rules the survey applies when the link is opened, so that no link
+// is minted that cannot be answered.
+func linkDesignErrors(st *survey.Study, path string, t *survey.Token) []survey.FieldError {
+	var out []survey.FieldError
+	if t.Group == survey.GroupExposed || t.Cell != "" {
+		if _, err := st.TokenCell(t, t.Group); err != nil {
+			out = append(out, survey.FieldError{Field: path + ".cell", Message: tokenProblem(err)})
+		}
+	}
+	if t.Wave != "" || !st.HasWaves() {
+		if _, err := st.WaveFor(t, time.Time{}); err != nil && !errors.Is(err, survey.ErrWaveClosed) {
+			out = append(out, survey.FieldError{Field: path + ".wave", Message: tokenProblem(err)})
+		}
+	}
+	return out
+}
+
+// tokenProblem is a token error's message without its generic prefix.
+func tokenProblem(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{survey.ErrTokenMalformed.Error() + ": ", survey.ErrWaveClosed.Error() + ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return msg
+}
+
 // tokenField maps the token's compact names back to the request's.
 func tokenField(f string) string {
 	switch {
@@ -127,6 +162,10 @@ func tokenField(f string) string {
 		return "group"
 	case f == "l":
 		return "locale"
+	case f == "c":
+		return "cell"
+	case f == "w":
+		return "wave"
 	case len(f) > 2 && f[:2] == "a.":
 		return "attrs." + f[2:]
 	case f == "a":

@@ -10,6 +10,8 @@ import (
 // Assignment is the holdout answer for one respondent.
 type Assignment struct {
 	Group survey.Group `json:"group"`
+	// Cell is an exposed respondent's creative cell in a multi-cell study.
+	Cell string `json:"cell,omitempty"`
 }
 
 // assignment answers an ad server's "which group is this rid in?" from the
@@ -29,5 +31,5 @@ func (s *Server) assignment(c echo.Context) error {
 	}
 	// The answer never changes for a rid, so caches may keep it.
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return writeJSON(c, http.StatusOK, Assignment{Group: st.HoldoutGroup(rid)})
+	return writeJSON(c, http.StatusOK, Assignment{Group: st.HoldoutGroup(rid), Cell: st.HoldoutCell(rid)})
 }

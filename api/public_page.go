@@ -98,6 +98,8 @@ func (s *Server) submitForm(c echo.Context) error {
 		return s.html(c, http.StatusUnprocessableEntity, "survey", &page, st)
 	case errors.Is(err, survey.ErrGroupFull):
 		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
+	case errors.Is(err, survey.ErrWaveClosed):
+		return s.message(c, http.StatusGone, frontend.MessageClosed, st, lang)
 	case errors.As(err, &conflict):
 		status, kind := notLiveMessage(conflict.Status)
 		return s.message(c, status, kind, st, lang)
@@ -196,6 +198,8 @@ func (s *Server) tokenMessage(c echo.Context, st *survey.Study, err error, kind 
 		return s.message(c, http.StatusGone, frontend.MessageExpiredLink, st, lang)
 	case errors.Is(err, survey.ErrTokenMalformed), errors.Is(err, survey.ErrTokenSignature):
 		return s.message(c, http.StatusForbidden, frontend.MessageInvalidLink, st, lang)
+	case errors.Is(err, survey.ErrWaveClosed):
+		return s.message(c, http.StatusGone, frontend.MessageClosed, st, lang)
 	}
 	return s.failure(c, st, lang, err, kind)
 }

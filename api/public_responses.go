@@ -100,6 +100,8 @@ func submitError(err error) error {
 		return notFound("study")
 	case errors.Is(err, survey.ErrGroupFull):
 		return newProblem(http.StatusConflict, "survey-full", err.Error())
+	case errors.Is(err, survey.ErrWaveClosed):
+		return newProblem(http.StatusConflict, "wave-closed", err.Error())
 	case errors.As(err, &conflict):
 		return err
 	}
