@@ -92,7 +92,16 @@ func seedDemo(ctx context.Context, s *store.Store) ([]seededStudy, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []seededStudy{{bl.ID, bl.Name, string(bl.Kind), n}, {tracker.ID, tracker.Name, string(tracker.Kind), m}}, nil
+	cells, c, err := seedCells(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	waves, w, err := seedWaves(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return []seededStudy{{bl.ID, bl.Name, string(bl.Kind), n}, {tracker.ID, tracker.Name, string(tracker.Kind), m},
+		{cells.ID, cells.Name, "brand_lift, two cells", c}, {waves.ID, waves.Name, "brand_lift, pre/post waves", w}}, nil
 }
 
 func createLive(ctx context.Context, s *store.Store, spec string) (*survey.Study, error) {
@@ -129,6 +138,8 @@ type demoRespondent struct {
 	duration  time.Duration
 	userAgent string
 	freq      int
+	cell      string // two-cell study: an exposed respondent's cell
+	wave      string // wave study
 }
 
 var (
@@ -307,7 +318,7 @@ func submitAll(ctx context.Context, s *store.Store, st *survey.Study, people []d
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				tok := survey.Token{RID: p.rid, Attrs: p.attrs}
+				tok := survey.Token{RID: p.rid, Attrs: p.attrs, Cell: p.cell, Wave: p.wave}
 				if st.Kind == survey.KindBrandLift {
 					tok.Group = p.group
 				}

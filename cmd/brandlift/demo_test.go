@@ -28,7 +28,7 @@ func lineAfter(out, label string) string {
 // are zero are not significant, and the NPS tracker has six months.
 func TestDemoFindsTheTruth(t *testing.T) {
 	if testing.Short() {
-		t.Skip("seeds 14,900 responses")
+		t.Skip("seeds 24,200 responses")
 	}
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
@@ -55,14 +55,20 @@ func TestDemoFindsTheTruth(t *testing.T) {
 		t.Fatalf("the demo admin cannot sign in with the printed password: %v %+v", err, u)
 	}
 	t.Run("Dashboard", func(t *testing.T) { checkDemoDashboard(t, s, email, password) })
-	var seeded []struct{ id string }
-	for _, kind := range []survey.Kind{survey.KindBrandLift, survey.KindNPS} {
-		studies, _, err := s.Studies(ctx, store.StudyFilter{Kind: kind})
-		if err != nil || len(studies) != 1 {
-			t.Fatalf("%s studies: %v %d", kind, err, len(studies))
-		}
-		seeded = append(seeded, struct{ id string }{studies[0].ID})
+	byName := map[string]string{}
+	studies, _, err := s.Studies(ctx, store.StudyFilter{})
+	if err != nil || len(studies) != 4 {
+		t.Fatalf("studies: %v %d, want 4", err, len(studies))
 	}
+	for _, st := range studies {
+		byName[st.Name] = st.ID
+	}
+	var seeded []struct{ id string }
+	for _, spec := range []string{demoBrandLift, demoNPS} {
+		seeded = append(seeded, struct{ id string }{byName[specName(t, spec)]})
+	}
+	t.Run("Cells", func(t *testing.T) { checkDemoCells(t, s, byName[specName(t, demoCells)]) })
+	t.Run("Waves", func(t *testing.T) { checkDemoWaves(t, s, byName[specName(t, demoWaves)]) })
 	r, err := s.Results(ctx, seeded[0].id, results.Options{})
 	if err != nil {
 		t.Fatal(err)
