@@ -284,3 +284,34 @@ func TestWaveStudy(t *testing.T) {
 		}
 	})
 }
+
+// TestExposureCells: in an exposure study the creative the pixel last
+// recorded puts an exposed respondent in its cell; a creative of no cell
+// counts in the pooled exposed group only.
+func TestExposureCells(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := app.launched(func(b map[string]any) {
+			b["assignment"] = "exposure"
+			b["cells"] = []map[string]any{{"key": "short", "creatives": []string{"v15"}}, {"key": "long", "creatives": []string{"v30", "v30b"}}}
+		})
+		for rid, creative := range map[string]string{"r1": "v15", "r2": "v30b", "r3": "banner"} {
+			app.do("GET", "/px/"+st.PublicKey+"?rid="+rid+"&creative="+creative, "", nil).status(http.StatusOK)
+		}
+		for _, rid := range []string{"r1", "r2", "r3", "r4"} {
+			l := app.links(st, map[string]any{"rid": rid})
+			app.do("POST", "/api/v1/public/responses", "", map[string]any{"token": l[0].Token, "answers": exampleAnswers}).status(http.StatusCreated)
+		}
+		var r designReport
+		app.do("GET", "/api/v1/studies/"+st.ID+"/results", survey.RoleAnalyst, nil).status(http.StatusOK).decode(&r)
+		got := map[string]int64{}
+		for _, c := range r.Cells.Cells {
+			got[c.Cell] = c.Counts.Exposed
+		}
+		if got["short"] != 1 || got["long"] != 1 || r.Cells.Cells[0].Counts.Control != 1 {
+			t.Errorf("cells %v, control %d", got, r.Cells.Cells[0].Counts.Control)
+		}
+		if m := cellMetric(r.Metrics, "recall"); m["exposed"].(map[string]any)["n"] != 3.0 {
+			t.Errorf("pooled exposed %v, want 3 (one creative in no cell)", m["exposed"])
+		}
+	})
+}

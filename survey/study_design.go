@@ -27,7 +27,7 @@ type CreativeCell struct {
 	// (the shares of all cells sum to 1; equal when none is given). The
 	// planned split, and so the sample-ratio check, use it too.
 	Share float64 `json:"share,omitempty"`
-	// Creatives are the creative labels of the exposure pixel (its c
+	// Creatives are the creative labels of the exposure pixel (its creative
 	// parameter) that put a respondent in this cell, in exposure studies.
 	Creatives []string `json:"creatives,omitempty"`
 }
