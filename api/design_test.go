@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,22 @@ func TestTwoCellStudy(t *testing.T) {
 		if byCell["control/"] != 60 || byCell["exposed/video_a"] != 60 || byCell["exposed/video_b"] != 60 {
 			t.Errorf("export rows by group/cell %v", byCell)
 		}
+		// The report files carry the cells: a row per cell and metric with
+		// the Holm value, and the pairs; the XLSX sheets equal the CSVs.
+		_, rows, _ := reportCSV(t, app, st.ID, "&section=cells")
+		for _, row := range rows {
+			if row["question"] == "recall" {
+				i := map[string]int{"video_a": 0, "video_b": 1}[row["cell"]]
+				if p, _ := strconv.ParseFloat(row["p_value_adjusted"], 64); math.Abs(p-holm[i]) > 1e-9*holm[i] || row["adjustment"] != "holm" {
+					t.Errorf("cells file %s: p_value_adjusted %s, want %v", row["cell"], row["p_value_adjusted"], holm[i])
+				}
+			}
+		}
+		_, pairs, _ := reportCSV(t, app, st.ID, "&section=cell_pairs")
+		if len(pairs) != 3 || pairs[0]["a"] != "video_a" || pairs[0]["b"] != "video_b" {
+			t.Errorf("pairs file %v", pairs)
+		}
+		checkSheetsMatchCSV(t, app, st.ID, "", "metrics", "cells", "cell_pairs", "targets", "health", "methods", "summary")
 	})
 }
 
@@ -278,6 +295,20 @@ func TestWaveStudy(t *testing.T) {
 		if len(trend.Periods) != 1 || strings.Join(trend.Periods[0].Waves, ",") != "pre,post" {
 			t.Errorf("trend periods %+v", trend.Periods)
 		}
+		_, cmpRows, _ := reportCSV(t, app, st.ID, "&section=wave_comparisons")
+		found := false
+		for _, row := range cmpRows {
+			if row["comparison"] == "diff_in_diff" && row["question"] == "recall" {
+				found = true
+				if d, _ := strconv.ParseFloat(row["diff"], 64); math.Abs(d-0.21666666666666665) > 1e-12 {
+					t.Errorf("wave file diff-in-diff %s", row["diff"])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("wave comparisons file %v", cmpRows)
+		}
+		checkSheetsMatchCSV(t, app, st.ID, "", "metrics", "waves", "wave_comparisons", "targets", "health", "methods", "summary")
 		csv := app.do("GET", "/api/v1/studies/"+st.ID+"/responses?format=csv", survey.RoleAnalyst, nil).status(http.StatusOK).Body.String()
 		if !strings.Contains(strings.SplitN(csv, "\n", 2)[0], ",wave,") || strings.Count(csv, ",pre,") != 120 {
 			t.Errorf("export header %q, %d pre rows", strings.SplitN(csv, "\n", 2)[0], strings.Count(csv, ",pre,"))

@@ -67,10 +67,22 @@ var metricFormats = map[survey.NumberFormat][]string{
 // overall rows (whose level is empty). Text questions' latest answers are
 // not in the file: the raw export has every answer.
 func reportTable(r *results.Report) *table {
-	var names []string
+	var lead []string
 	if r.Segment != "" {
-		names = append(names, "segment", "level")
+		lead = []string{"segment", "level"}
 	}
+	t := metricsTable(r, lead, nil)
+	addMetrics(t, r, "", r.Metrics)
+	for _, s := range r.Segments {
+		addMetrics(t, r, s.Level, s.Metrics)
+	}
+	return t
+}
+
+// metricsTable is the metrics table's columns: lead first (segment and
+// level, a cell or a wave), then those reportTable describes, then tail.
+func metricsTable(r *results.Report, lead, tail []string) *table {
+	names := append([]string(nil), lead...)
 	names = append(names, "question", "option", "type", "metric", "status")
 	groups := reportGroups(r)
 	for _, g := range groups {
@@ -90,6 +102,7 @@ func reportTable(r *results.Report) *table {
 		names = append(names, string(g)+"_levels")
 	}
 	names = append(names, "reasons")
+	names = append(names, tail...)
 	t := newTable(names)
 	for _, g := range groups {
 		for c, f := range groupFormats {
@@ -99,10 +112,7 @@ func reportTable(r *results.Report) *table {
 	for f, cols := range metricFormats {
 		t.format(f, cols...)
 	}
-	addMetrics(t, r, "", r.Metrics)
-	for _, s := range r.Segments {
-		addMetrics(t, r, s.Level, s.Metrics)
-	}
+	t.format(survey.FormatScientific, "p_value_adjusted")
 	return t
 }
 
@@ -194,6 +204,8 @@ func addLift(t *table, m *results.LiftMetric) {
 	t.set("q_value", m.QValue)
 	t.set("prob_positive", m.ProbPositive)
 	t.set("significant", m.Significant)
+	t.setOptional("p_value_adjusted", m.PValueAdjusted)
+	t.setText("adjustment", m.Adjustment)
 	t.setOptional("lifted_users", m.LiftedUsers)
 	t.setOptionalCI("lifted_users", m.LiftedUsersCI)
 	t.setOptional("cost_per_lifted_user", m.CostPerLiftedUser)
@@ -223,6 +235,8 @@ func setTest(t *table, v results.Test, unit survey.NumberFormat) {
 		t.set("significant", *v.Significant)
 	}
 	t.setText("significant_by", v.SignificantBy)
+	t.setOptional("p_value_adjusted", v.PValueAdjusted)
+	t.setText("adjustment", v.Adjustment)
 	if v.Sequential != nil {
 		setSequential(t, *v.Sequential, unit)
 	}

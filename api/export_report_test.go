@@ -662,10 +662,10 @@ func TestReportSections(t *testing.T) {
 		// section with xlsx; a frequency section without a curve is a header.
 		base := "/api/v1/studies/" + st.ID + "/results?format="
 		p := app.do("GET", base+"csv&section=charts", survey.RoleAnalyst, nil).status(http.StatusBadRequest).problem()
-		if !slices.Equal(p.ValidValues, []string{"metrics", "segments", "stratified", "frequency", "targets", "health", "weights", "methods", "summary"}) {
+		if !slices.Equal(p.ValidValues, []string{"metrics", "segments", "stratified", "cells", "cell_pairs", "waves", "wave_comparisons", "frequency", "targets", "health", "weights", "methods", "summary"}) {
 			t.Errorf("valid sections %v", p.ValidValues)
 		}
-		for _, bad := range []string{"csv&section=weights", "csv&section=segments", "csv&section=stratified&weighting=rake", "xlsx&section=health"} {
+		for _, bad := range []string{"csv&section=weights", "csv&section=segments", "csv&section=stratified&weighting=rake", "xlsx&section=health", "csv&section=cells", "csv&section=wave_comparisons"} {
 			p := app.getUnchecked(base+bad, survey.RoleAnalyst).status(http.StatusBadRequest).problem()
 			if !strings.Contains(p.Detail, "section") {
 				t.Errorf("%s: %q", bad, p.Detail)
