@@ -10,15 +10,17 @@ import (
 // and dates in the reader's language, and small helpers html/template
 // lacks.
 var dashFuncs = template.FuncMap{
-	"tf":       func(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) },
-	"num":      func(lang string, x float64, digits int) string { return Num(lang, x, digits) },
-	"int":      func(lang string, n int64) string { return Int(lang, n) },
-	"signed":   func(lang string, x float64, digits int) string { return Signed(lang, x, digits) },
-	"pp":       PP,
-	"pct":      func(lang string, x float64, digits int) string { return Pct(lang, x, digits) },
-	"spct":     func(lang string, x float64, digits int) string { return SignedPct(lang, x, digits) },
-	"date":     func(lang string, t any) string { return Date(lang, timeOf(t)) },
-	"datetime": func(lang string, t any) string { return DateTime(lang, timeOf(t)) },
+	"group":     GroupLabel,
+	"groupBase": GroupBase,
+	"tf":        func(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) },
+	"num":       func(lang string, x float64, digits int) string { return Num(lang, x, digits) },
+	"int":       func(lang string, n int64) string { return Int(lang, n) },
+	"signed":    func(lang string, x float64, digits int) string { return Signed(lang, x, digits) },
+	"pp":        PP,
+	"pct":       func(lang string, x float64, digits int) string { return Pct(lang, x, digits) },
+	"spct":      func(lang string, x float64, digits int) string { return SignedPct(lang, x, digits) },
+	"date":      func(lang string, t any) string { return Date(lang, timeOf(t)) },
+	"datetime":  func(lang string, t any) string { return DateTime(lang, timeOf(t)) },
 	// list builds a fixed list for range in a template.
 	"list": func(xs ...string) []string { return xs },
 	// dict builds a map for passing several values to a sub-template.
