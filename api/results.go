@@ -76,6 +76,9 @@ func (s *Server) results(c echo.Context) error {
 	if err != nil {
 		return optionError(err)
 	}
+	if err := s.store.AttachNorms(c.Request().Context(), r); err != nil {
+		return err
+	}
 	if format != "" && format != "json" {
 		return s.writeReportFile(c, r, format)
 	}

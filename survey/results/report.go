@@ -157,6 +157,7 @@ type LiftMetric struct {
 	NeededPerGroup *int64   `json:"n_needed_per_group"`
 
 	Sequential stats.Sequential `json:"sequential"`
+	Norms      *NormPosition    `json:"norms,omitempty"`
 	Notes      string           `json:"notes,omitempty"`
 	// Reasons says, by field name, why a field is null, absent or a
 	// zero-width interval for these data.
@@ -195,6 +196,7 @@ type NPSMetric struct {
 	Diff     *float64        `json:"diff,omitempty"`
 	DiffCI   *stats.Interval `json:"diff_ci,omitempty"`
 	PValue   *float64        `json:"p_value,omitempty"`
+	Norms    *NormPosition   `json:"norms,omitempty"`
 	Test
 	// Reasons says, by field path (exposed.ci, diff_ci), why an interval
 	// has no width or a test is undefined.

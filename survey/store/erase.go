@@ -48,6 +48,7 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 	if err != nil {
 		return survey.Erasure{}, fmt.Errorf("store: unable to erase respondent: %w", err)
 	}
+	s.forgetNorms(st.ID) // the study's lifts in the norms changed
 	return out, nil
 }
 
