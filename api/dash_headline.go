@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
@@ -22,6 +24,8 @@ type Headline struct {
 	By        string
 	NExposed  int64
 	NControl  int64
+	// Norms places the lift among the closed studies' ("" without norms).
+	Norms string
 }
 
 // Sentence is the headline as one line.
@@ -59,7 +63,23 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 	if m.RelLift != nil {
 		h.Relative = frontend.T(lang, "relative") + " " + frontend.SignedPct(lang, *m.RelLift, 0)
 	}
+	h.Norms = normsLine(lang, m.Norms)
 	return h
+}
+
+// normsLine words a metric's place among the closed studies: "Among 12
+// closed studies (category fmcg): median lift +4.0 p.p., the middle half
+// from +2.0 to +6.5; this study is at percentile 75."
+func normsLine(lang string, n *results.NormPosition) string {
+	if n == nil {
+		return ""
+	}
+	pool := frontend.T(lang, "rs_norms_pool_all")
+	if n.Pool == results.PoolCategory {
+		pool = fmt.Sprintf(frontend.T(lang, "rs_norms_pool_cat"), n.Category)
+	}
+	return fmt.Sprintf(frontend.T(lang, "rs_norms_line"), frontend.Int(lang, int64(n.Studies)), pool, frontend.PP(lang, n.AbsLift.Median),
+		frontend.Signed(lang, 100*n.AbsLift.Q1, 1), frontend.Signed(lang, 100*n.AbsLift.Q3, 1), frontend.Num(lang, n.Percentile, 0))
 }
 
 // metricLabel names a metric for people: the standard metric's name, with

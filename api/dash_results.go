@@ -137,6 +137,9 @@ func (s *Server) loadResults(c echo.Context) (*survey.Study, selection, *results
 	if err != nil {
 		return nil, selection{}, nil, nil, nil, optionError(err)
 	}
+	if err := s.store.AttachNorms(ctx, r); err != nil {
+		return nil, selection{}, nil, nil, nil, err
+	}
 	// The trend takes neither weighting nor segments.
 	to := sel.Options
 	to.Weighting, to.By, to.Segment = "", nil, ""

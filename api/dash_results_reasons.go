@@ -32,6 +32,7 @@ var reasonKeys = map[string]string{
 	"the control rate plus the target lift is not a rate between 0% and 100%":                                                  "rs_why_needed",
 	"the metric has no estimate yet: not enough data, or undefined for these data":                                             "rs_why_target",
 	"not defined for these data": "rs_why_undefined",
+	"NPS can be 0 or negative in control, so a relative lift of NPS has no meaning":                                                               "rs_why_norm_nps_rel",
 	"a difference-in-differences needs exposed and control answers in both waves":                                                                 "rs_why_no_did",
 	"cells are compared unstratified; the stratified lift is of the pooled cells":                                                                 "rs_note_cells_unstratified",
 	"sample ratio mismatch: the groups' sizes do not fit the planned split, so no difference is called significant (ignore_srm=true overrides)":   "rs_why_srm_off",
@@ -92,9 +93,15 @@ const (
 	groupCountsWord
 	anAttribute
 	aReason
+	aMetric
 )
 
 var reasonPatterns = []reasonPattern{
+	{regexp.MustCompile(`^(\d+) closed studies measure (\S+)$`), "rs_pat_norm_studies", []word{asIs, aMetric}},
+	{regexp.MustCompile(`^(\d+) closed studies have a relative lift on (\S+) \(a control rate above 0\)$`), "rs_pat_norm_rel", []word{asIs, aMetric}},
+	{regexp.MustCompile(`^quartiles need at least (\d+)$`), "rs_pat_norm_need", nil},
+	{regexp.MustCompile(`^category (\S+) has (\d+) other closed studies measuring (\S+), fewer than (\d+): compared with all closed studies$`),
+		"rs_pat_norm_category", []word{asIs, asIs, aMetric, asIs}},
 	{regexp.MustCompile(`^low sample: fewer than (\d+) answers per group \(([^)]*)\); the numbers are shown, read them with care$`),
 		"rs_pat_low_sample", []word{asIs, groupCountsWord}},
 	{regexp.MustCompile(`^low sample: a group has fewer than (\d+) responses; the numbers are shown, marked low_sample, and Fisher's exact test decides lift significance$`),
@@ -205,6 +212,19 @@ func (w word) write(lang, s string) (string, bool) {
 		return segmentName(lang, s), true
 	case aReason:
 		return translateReason(lang, s)
+	case aMetric:
+		return metricWord(lang, s), true
 	}
 	return s, true
+}
+
+// metricWord names a metric type in a clause: "запоминаемость рекламы".
+func metricWord(lang, m string) string {
+	if m == "nps" {
+		return "NPS"
+	}
+	if k := "metric_" + m; frontend.T(lang, k) != k {
+		return strings.ToLower(frontend.T(lang, k))
+	}
+	return m
 }
