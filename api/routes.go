@@ -43,6 +43,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/studies/:id/responses", analyst, s.exportResponses},
 		{http.MethodDelete, "/api/v1/studies/:id/respondents/:rid", admin, s.eraseRespondent},
 		{http.MethodGet, "/api/v1/norms", analyst, s.norms},
+		{http.MethodPost, "/api/v1/plan", marketer, s.plan},
 
 		{http.MethodPost, "/api/v1/auth/login", public, s.login},
 		{http.MethodPost, "/api/v1/auth/logout", analyst, s.logout},

@@ -197,6 +197,7 @@ func Build(in Input, o Options) (*Report, error) {
 		r.Waves = wavesReport(st, in.Tallies, arms, b, o, wave)
 	}
 	r.Targets = targetReports(st, ms, o)
+	r.Health.Projection = project(st, r.Health, r.Metrics, o.Confidence, o.Now)
 	r.Methods = methods(st, r)
 	return r, nil
 }

@@ -56,7 +56,8 @@ var notFields = map[string]bool{
 	"ad_recall": true, "awareness": true,
 	// study settings, option values and problem fields
 	"control_share": true, "planned_split": true, "fixed": true, "stratify": true, "valid_values": true,
-	"z_test": true, "welch_t": true, "nps_diff": true, "started_at": true, "duration_ms": true, "holm": true, "exclude_from_norms": true,
+	"z_test": true, "welch_t": true, "nps_diff": true, "started_at": true, "duration_ms": true, "holm": true, "exclude_from_norms": true, "completes": true, "target_per_group": true,
+	"power_proportions_2indep": true, "samplesize_proportions_2indep_onetail": true,
 }
 
 // TestMethodologyMatchesTheReport: docs/METHODOLOGY.md explains every field

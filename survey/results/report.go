@@ -83,7 +83,9 @@ type Health struct {
 	// LowSample lists the metrics (question, or question/option) whose
 	// groups are below MinPerGroup.
 	LowSample []string `json:"low_sample"`
-	Notes     []string `json:"notes,omitempty"`
+	// Projection is a live study's projected date to reach its sample.
+	Projection *Projection `json:"projection,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
 }
 
 // Progress is one group's way to its target.
