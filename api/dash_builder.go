@@ -150,6 +150,9 @@ func editBody(lang string, st *survey.Study, f builderForm) *builderBody {
 		b.Form.Locales = append([]string(nil), st.Locales...)
 		b.Form.ControlShare = formFloat(lang, st.ControlShare)
 		b.Form.Questions = nil
+		// The design is frozen too: the stored cells and waves, shown read-only.
+		stored := designFormOf(lang, st)
+		b.Form.Cells, b.Form.Waves = stored.Cells, stored.Waves
 	}
 	return b
 }

@@ -76,6 +76,9 @@ var (
 // fieldID maps a JSON path of the study to the id of the input that
 // holds it, so that the summary's link lands on the field.
 func fieldID(path string) string {
+	if id, ok := designFieldID(path); ok {
+		return id
+	}
 	if m := optionPath.FindStringSubmatch(path); m != nil {
 		id := fmt.Sprintf("q-%s-o-%s-%s", m[1], m[2], m[3])
 		if m[4] != "" {
@@ -127,6 +130,9 @@ func fieldID(path string) string {
 // fieldOrder sorts the summary as the form reads: settings, targets,
 // questions in order.
 func fieldOrder(id string) int {
+	if n, ok := designFieldOrder(id); ok {
+		return n
+	}
 	parts := strings.Split(id, "-")
 	n := func(i int) int {
 		if i < len(parts) {
@@ -152,6 +158,9 @@ func fieldOrder(id string) int {
 // fieldLabel names a path's field in words for the summary.
 func fieldLabel(lang, path string) string {
 	T := func(key string) string { return frontend.T(lang, key) }
+	if l, ok := designFieldLabel(lang, path); ok {
+		return l
+	}
 	if m := optionPath.FindStringSubmatch(path); m != nil {
 		qi, _ := strconv.Atoi(m[1])
 		oi, _ := strconv.Atoi(m[2])

@@ -33,6 +33,8 @@ type builderForm struct {
 	Consent                             map[string]string
 	Targets                             []targetForm
 	Questions                           []questionForm
+	// designForm is the study design: cells, waves, norms (dash_builder_design.go).
+	designForm
 }
 
 // targetForm is one KPI target row.
@@ -124,6 +126,7 @@ func formOf(lang string, st *survey.Study) builderForm {
 	for _, q := range st.Questions {
 		f.Questions = append(f.Questions, questionFormOf(q))
 	}
+	f.designForm = designFormOf(lang, st)
 	return f
 }
 
@@ -153,7 +156,7 @@ func parseForm(v url.Values) builderForm {
 		WeightAttrs: v.Get("weighting_attributes"), WeightMargins: v.Get("weighting_margins"),
 		FrameAncestors: v.Get("frame_ancestors"), EndURL: v.Get("end_url"), Consent: textOf(v, "consent."),
 		MinPerGroup: v.Get("min_per_group"), Significance: v.Get("significance"), Timezone: v.Get("timezone"),
-		PlannedSplit: v.Get("planned_split") != "",
+		PlannedSplit: v.Get("planned_split") != "", designForm: parseDesign(v),
 	}
 	for _, i := range indexes(v, "t.", ".measure") {
 		p := fmt.Sprintf("t.%d.", i)
@@ -267,6 +270,7 @@ func (f *builderForm) toInput(lang string, frozen bool) (*survey.StudyInput, map
 	origins := splitList(f.FrameAncestors)
 	in.FrameAncestors = &origins
 	in.Weighting = f.weighting(lang, bad)
+	f.designInput(lang, frozen, in, bad)
 	targets := make([]survey.Target, 0, len(f.Targets))
 	for i, t := range f.Targets {
 		p := fmt.Sprintf("targets[%d].", i)

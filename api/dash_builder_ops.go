@@ -17,6 +17,7 @@ import (
 //	move_up:I  move_down:I  dup:I  del:I
 //	add_option:I  opt_up:I:J  opt_down:I:J  dup_option:I:J  del_option:I:J
 //	add_target  del_target:I
+//	add_cell  del_cell:I  add_wave  del_wave:I  (dash_builder_design.go)
 
 // applyOp changes f as op says; ok is false for an op it does not know
 // or whose row does not exist (the form is shown again unchanged).
@@ -102,7 +103,7 @@ func (f *builderForm) applyOp(op string) (ok bool) {
 		}
 		f.Targets = slices.Delete(f.Targets, a, a+1)
 	default:
-		return false
+		return f.designOp(name, a)
 	}
 	return true
 }

@@ -32,9 +32,12 @@ type integrationBody struct {
 	AssignmentKey string
 	Links         linksInput
 	LinkErrors    []lineError
-	MaxLinks      int64
-	GraceHours    int // the rotation form's default
-	MaxGraceHours int
+	// LinkCells and LinkWaves are the links form's cell and wave choices
+	// (dash_links_design.go).
+	LinkCells, LinkWaves []designChoice
+	MaxLinks             int64
+	GraceHours           int // the rotation form's default
+	MaxGraceHours        int
 }
 
 func (s *Server) integrationPage(c echo.Context) error {
@@ -63,6 +66,7 @@ func (s *Server) integrationModel(c echo.Context, st *survey.Study) *integration
 		b.Pixels = pixelTags(b.PixelBase)
 	}
 	b.Snippets = mintSnippets(base, st.PublicKey, b.SignedLink)
+	b.LinkCells, b.LinkWaves = linkCellChoices(dashLang(c), st), linkWaveChoices(dashLang(c), st)
 	return b
 }
 

@@ -28,6 +28,10 @@ type linksInput struct {
 	Text    string // the textarea
 	Group   string // the group for pasted lines without one (signed_link)
 	Expires string // yyyy-mm-dd, optional
+	// Cell is the creative cell of the exposed links without one (a
+	// multi-cell signed-link study); Wave the wave of the links without
+	// one (a wave series; "" lets the wave fielding decide).
+	Cell, Wave string
 }
 
 // lineError is a problem of the form, with the input line it is on (0
@@ -42,7 +46,8 @@ func (s *Server) linksForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := linksInput{Text: c.FormValue("rids"), Group: c.FormValue("group"), Expires: c.FormValue("expires")}
+	in := linksInput{Text: c.FormValue("rids"), Group: c.FormValue("group"), Expires: c.FormValue("expires"),
+		Cell: c.FormValue("cell"), Wave: c.FormValue("wave")}
 	req, lines, problems := s.readLinksForm(c, st, in)
 	if len(problems) == 0 {
 		links, err := s.mintLinks(st, &req, time.Now())
@@ -85,24 +90,31 @@ func (s *Server) readLinksForm(c echo.Context, st *survey.Study, in linksInput) 
 	default:
 		return req, nil, []lineError{{Text: tr(c, "links_err_group_choice")}}
 	}
+	if in.Cell != "" && st.Cell(in.Cell) == nil || in.Wave != "" && st.Wave(in.Wave) == nil {
+		return req, nil, []lineError{{Text: tr(c, "links_err_design_choice")}}
+	}
+	rs, lines, problems := readLinksRespondents(c, in, group)
+	req.Respondents = rs
+	designDefaults(&req, in)
+	return req, lines, problems
+}
+
+// readLinksRespondents reads the pasted lines or the uploaded file.
+func readLinksRespondents(c echo.Context, in linksInput, group survey.Group) ([]LinkRespondent, []int, []lineError) {
 	file, hasFile, err := uploaded(c, "file")
 	if err != nil {
-		return req, nil, []lineError{{Text: tr(c, "links_err_file")}}
+		return nil, nil, []lineError{{Text: tr(c, "links_err_file")}}
 	}
 	text := strings.TrimSpace(in.Text) != ""
 	switch {
 	case hasFile && text:
-		return req, nil, []lineError{{Text: tr(c, "links_err_both")}}
+		return nil, nil, []lineError{{Text: tr(c, "links_err_both")}}
 	case hasFile:
-		rs, lines, problems := parseLinksCSV(c, file)
-		req.Respondents = rs
-		return req, lines, problems
+		return parseLinksCSV(c, file)
 	case text:
-		rs, lines, problems := parseLinksText(c, in.Text, group)
-		req.Respondents = rs
-		return req, lines, problems
+		return parseLinksText(c, in.Text, group)
 	}
-	return req, nil, []lineError{{Text: tr(c, "links_err_empty")}}
+	return nil, nil, []lineError{{Text: tr(c, "links_err_empty")}}
 }
 
 // uploaded reads the form's file field; hasFile is false when none was
@@ -176,7 +188,8 @@ func parseLinksText(c echo.Context, text string, group survey.Group) ([]LinkResp
 }
 
 // parseLinksCSV reads an uploaded CSV: a header row naming the columns
-// rid (required), group and locale, every other column an attribute. The
+// rid (required), group, locale, cell and wave, every other column an
+// attribute. The
 // delimiter is the header's: comma, semicolon (Excel in Russian) or tab.
 // Empty cells are left out.
 func parseLinksCSV(c echo.Context, data []byte) ([]LinkRespondent, []int, []lineError) {
@@ -227,6 +240,10 @@ func parseLinksCSV(c echo.Context, data []byte) ([]LinkRespondent, []int, []line
 				lr.Group = survey.Group(v)
 			case "locale":
 				lr.Locale = v
+			case "cell":
+				lr.Cell = v
+			case "wave":
+				lr.Wave = v
 			default:
 				if v == "" {
 					continue
@@ -299,6 +316,8 @@ func linkFieldText(c echo.Context, field, msg string) string {
 		return tr(c, "links_err_locale")
 	case field == "expires_at":
 		return tr(c, "links_err_expired")
+	case field == "cell" || field == "wave":
+		return designLinkText(c, field, msg)
 	case field == "attrs":
 		return trf(c, "links_err_attrs", survey.MaxAttrs)
 	case strings.HasPrefix(field, "attrs."):

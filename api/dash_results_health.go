@@ -56,8 +56,11 @@ func newSRMView(lang string, st *survey.Study, sel selection, r *results.Report)
 		return &srmView{Class: "unchecked", Text: frontend.T(lang, "rs_srm_unchecked") + " " + reasonText(lang, srm.Reason)}
 	}
 	var control, total int64
-	if len(srm.Observed) == 2 {
-		control, total = srm.Observed[0], srm.Observed[0]+srm.Observed[1]
+	if len(srm.Observed) >= 2 { // control first, then exposed or each cell
+		control = srm.Observed[0]
+		for _, n := range srm.Observed {
+			total += n
+		}
 	}
 	share := 0.0
 	if total > 0 {
@@ -103,7 +106,7 @@ func significanceText(lang string, st *survey.Study, r *results.Report) (string,
 func newHealthView(lang string, st *survey.Study, sel selection, r *results.Report, lifts []*results.LiftMetric) healthView {
 	var h healthView
 	for _, p := range r.Health.Progress {
-		label := groupLabel(lang, p.Group)
+		label := armLabel(lang, st, p.Group)
 		count := frontend.Int(lang, p.Complete)
 		if p.Target > 0 {
 			count = fmt.Sprintf(frontend.T(lang, "progress_of"), count, frontend.Int(lang, p.Target)) + " (" + frontend.Pct(lang, p.Share, 0) + ")"

@@ -51,7 +51,7 @@ func (s *Server) textAnswersPage(c echo.Context) error {
 	metric := survey.Metric("")
 	body := textAnswersBody{Study: st, Key: key, Label: metricLabel(lang, st, key, "", metric), Search: search, Paged: cursor != ""}
 	for _, a := range answers {
-		body.Answers = append(body.Answers, textAnswerView{Group: groupLabel(lang, a.Group), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
+		body.Answers = append(body.Answers, textAnswerView{Group: armLabel(lang, st, survey.Arm(a.Wave, a.Group, a.Cell)), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
 	}
 	base := "/dashboard/studies/" + st.ID + "/text/" + url.PathEscape(key)
 	q := url.Values{}

@@ -40,6 +40,10 @@ type resultsBody struct {
 	SegmentTitle string
 	SegmentNotes []string
 	Stratified   *stratifiedView
+	// Cells and Waves are a multi-cell study's cells and a wave series'
+	// waves (dash_results_designs.go); nil for other studies.
+	Cells *cellsView
+	Waves *wavesView
 	// Notices say why the view differs from the one asked for (an
 	// attribute the study does not have).
 	Notices   []string
@@ -202,6 +206,7 @@ func newResultsBody(lang string, st *survey.Study, sel selection, r *results.Rep
 	b.Trend = trendChart(lang, st, r, trend)
 	b.TrendNote, b.Changes = trendChanges(lang, st, trend)
 	b.Stratified = newStratifiedView(lang, st, r, lifts)
+	b.Cells, b.Waves = newCellsView(lang, st, r), newWavesView(lang, st, r)
 	b.Notices = sel.Notices
 	b.Health = newHealthView(lang, st, sel, r, lifts)
 	for _, t := range r.Targets {
@@ -442,7 +447,7 @@ func newTextView(lang string, st *survey.Study, m *results.TextMetric, print boo
 		if i == limit {
 			break
 		}
-		v.Latest = append(v.Latest, textAnswerView{Group: groupLabel(lang, a.Group), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
+		v.Latest = append(v.Latest, textAnswerView{Group: armLabel(lang, st, survey.Arm(a.Wave, a.Group, a.Cell)), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
 	}
 	return v
 }
