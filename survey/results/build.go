@@ -121,6 +121,10 @@ type Input struct {
 	GroupCounts []GroupCount
 	// Latest lists, per text question, its newest answers, newest first.
 	Latest map[string][]TextAnswer
+	// FirstDay is the study's first day with answers (YYYY-MM-DD in its
+	// time zone), "" without any: answers imported or backdated before
+	// launch start the fill rate's clock there.
+	FirstDay string
 }
 
 // GroupCount is how many responses a group has with one set of quality
@@ -197,7 +201,7 @@ func Build(in Input, o Options) (*Report, error) {
 		r.Waves = wavesReport(st, in.Tallies, arms, b, o, wave)
 	}
 	r.Targets = targetReports(st, ms, o)
-	r.Health.Projection = project(st, r.Health, r.Metrics, o.Confidence, o.Now)
+	r.Health.Projection = project(st, r.Health, r.Metrics, fieldingStart(st, in.FirstDay), wave, o)
 	r.Methods = methods(st, r)
 	return r, nil
 }

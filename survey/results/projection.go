@@ -53,15 +53,42 @@ func headlineLift(ms []any) *LiftMetric {
 	return nil
 }
 
-// project computes a live study's Projection from its progress and
-// headline metric; it returns nil for a study that is not live or has
-// nothing to aim at.
-func project(st *survey.Study, h Health, ms []any, confidence float64, now time.Time) *Projection {
-	if st.Status != survey.StatusLive || st.LaunchedAt == nil || len(h.Progress) == 0 {
+// fieldingStart is when the study began to fill: its launch, or the
+// start of its first day with answers when that day is earlier (answers
+// imported or backdated before launch). Nil before launch.
+func fieldingStart(st *survey.Study, firstDay string) *time.Time {
+	if st.LaunchedAt == nil {
 		return nil
 	}
+	start := *st.LaunchedAt
+	if d, err := time.ParseInLocation(time.DateOnly, firstDay, st.Location()); err == nil && d.Before(start) {
+		if launchDay := start.In(st.Location()).Format(time.DateOnly); firstDay < launchDay {
+			start = d
+		}
+	}
+	return &start
+}
+
+// project computes a live study's Projection from its progress and
+// headline metric, fielding since start; it returns nil for a study that
+// is not live or has nothing to aim at. A wave series projects its main
+// (fielding) wave only: the earlier waves are over.
+func project(st *survey.Study, h Health, ms []any, start *time.Time, wave string, o Options) *Projection {
+	if st.Status != survey.StatusLive || start == nil || len(h.Progress) == 0 {
+		return nil
+	}
+	now, confidence := o.Now, o.Confidence
+	if st.HasWaves() {
+		// The main wave fills from its own start; without one its rate is
+		// unknown.
+		w := st.Wave(wave)
+		if w == nil || w.StartsAt == nil {
+			return nil
+		}
+		start = w.StartsAt
+	}
 	head := headlineLift(ms)
-	p := &Projection{Basis: BasisQuota, Target: st.TargetPerGroup, Days: now.Sub(*st.LaunchedAt).Hours() / 24}
+	p := &Projection{Basis: BasisQuota, Target: st.TargetPerGroup, Days: now.Sub(*start).Hours() / 24}
 	if p.Target <= 0 {
 		if head == nil || head.NeededPerGroup == nil {
 			return nil
@@ -80,7 +107,12 @@ func project(st *survey.Study, h Health, ms []any, confidence float64, now time.
 	}
 	slowest := -1.0 // days left of the furthest entry
 	p.Reached = true
+	considered := 0
 	for _, g := range h.Progress {
+		if w, _, _ := survey.SplitArm(g.Group); st.HasWaves() && w != wave {
+			continue
+		}
+		considered++
 		rate := float64(g.Complete) / p.Days
 		if g.Complete >= p.Target {
 			continue
@@ -94,6 +126,9 @@ func project(st *survey.Study, h Health, ms []any, confidence float64, now time.
 		if left := float64(p.Target-g.Complete) / rate; left > slowest {
 			p.Group, p.PerDay, slowest = g.Group, rate, left
 		}
+	}
+	if considered == 0 {
+		return nil
 	}
 	if !p.Reached && !math.IsInf(slowest, 1) {
 		d := now.Add(time.Duration(slowest * 24 * float64(time.Hour))).UTC()

@@ -65,3 +65,25 @@ func TestProjection(t *testing.T) {
 		t.Errorf("closed study projects %+v", p)
 	}
 }
+
+// TestFieldingStart: answers backdated before launch (an import, the
+// demo) start the fill rate's clock at their first day; answers from the
+// launch day on leave it at the launch.
+func TestFieldingStart(t *testing.T) {
+	st := recallStudy()
+	launched := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+	st.LaunchedAt = &launched
+	for day, want := range map[string]time.Time{
+		"2026-11-20": time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
+		"2026-12-03": launched,
+		"":           launched,
+	} {
+		if got := fieldingStart(st, day); got == nil || !got.Equal(want) {
+			t.Errorf("first day %q: start %v, want %v", day, got, want)
+		}
+	}
+	st.LaunchedAt = nil
+	if got := fieldingStart(st, "2026-11-20"); got != nil {
+		t.Errorf("a draft starts at %v", got)
+	}
+}

@@ -29,6 +29,13 @@ func (s *Store) Results(ctx context.Context, studyID string, o results.Options) 
 	if in.GroupCounts, err = s.groupCounts(ctx, st.ID); err != nil {
 		return nil, err
 	}
+	var first *string // MIN over the daily tallies' key, not the responses
+	if err := s.db.WithContext(ctx).Model(&dailyTallyRow{}).Select("MIN(day)").Where("study_id = ?", st.ID).Scan(&first).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to read the first day: %w", err)
+	}
+	if first != nil {
+		in.FirstDay = *first
+	}
 	for _, q := range st.Questions {
 		if q.Type != survey.TextQuestion {
 			continue
