@@ -65,7 +65,11 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Seeded in %.1f s:\n", time.Since(start).Seconds())
 	for _, s := range seeded {
-		fmt.Fprintf(stdout, "  %s (%s): %d responses\n    %s/api/v1/studies/%s/results\n", s.name, s.kind, s.responses, base, s.id)
+		path := "/api/v1/studies/" + s.id + "/results"
+		if s.path != "" {
+			path = s.path
+		}
+		fmt.Fprintf(stdout, "  %s (%s): %d responses\n    %s%s\n", s.name, s.kind, s.responses, base, path)
 	}
 	fmt.Fprintf(stdout, "Try: curl -s -H \"Authorization: Bearer %s\" %s/api/v1/studies/%s/results\n", key, base, seeded[0].id)
 	fmt.Fprintf(stdout, "Admin API key (shown once):\n%s\n", key)

@@ -79,3 +79,22 @@ func checkDemoWaves(t *testing.T, s *store.Store, id string) {
 		t.Errorf("whole-wave change %+v", change)
 	}
 }
+
+// checkDemoArchive: the six closed archive studies make the fmcg norms,
+// whose ad recall quartiles are those of their true lifts (2, 3, 4, 5, 6
+// and 8 points, seeded exactly): numpy.quantile gives 3.25, 4.5, 5.75.
+func checkDemoArchive(t *testing.T, s *store.Store) {
+	pool, err := s.NormStudies(context.Background(), "fmcg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := results.Summarize(pool, survey.AdRecall)
+	if n.Studies != len(demoArchiveLifts) || n.AbsLift == nil {
+		t.Fatalf("fmcg ad recall norm %+v", n)
+	}
+	for name, got := range map[string][2]float64{"q1": {n.AbsLift.Q1, 0.0325}, "median": {n.AbsLift.Median, 0.045}, "q3": {n.AbsLift.Q3, 0.0575}} {
+		if math.Abs(got[0]-got[1]) > 1e-12 {
+			t.Errorf("fmcg ad recall %s %v, want %v", name, got[0], got[1])
+		}
+	}
+}

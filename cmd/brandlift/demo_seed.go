@@ -78,6 +78,9 @@ const demoNPS = `{
 type seededStudy struct {
 	id, name, kind string
 	responses      int
+	// path is where to look instead of the study's results (the archive's
+	// norms).
+	path string
 }
 
 // seedDemo creates and fills the demo studies through the real storage
@@ -100,8 +103,13 @@ func seedDemo(ctx context.Context, s *store.Store) ([]seededStudy, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []seededStudy{{bl.ID, bl.Name, string(bl.Kind), n}, {tracker.ID, tracker.Name, string(tracker.Kind), m},
-		{cells.ID, cells.Name, "brand_lift, two cells", c}, {waves.ID, waves.Name, "brand_lift, pre/post waves", w}}, nil
+	archived, a, err := seedArchive(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return []seededStudy{{bl.ID, bl.Name, string(bl.Kind), n, ""}, {tracker.ID, tracker.Name, string(tracker.Kind), m, ""},
+		{cells.ID, cells.Name, "brand_lift, two cells", c, ""}, {waves.ID, waves.Name, "brand_lift, pre/post waves", w, ""},
+		{"", fmt.Sprintf("Архив Acme: %d закрытых кампаний для нормативов", archived), "brand_lift, closed, category fmcg", a, "/api/v1/norms?category=fmcg"}}, nil
 }
 
 func createLive(ctx context.Context, s *store.Store, spec string) (*survey.Study, error) {

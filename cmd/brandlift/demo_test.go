@@ -57,8 +57,8 @@ func TestDemoFindsTheTruth(t *testing.T) {
 	t.Run("Dashboard", func(t *testing.T) { checkDemoDashboard(t, s, email, password) })
 	byName := map[string]string{}
 	studies, _, err := s.Studies(ctx, store.StudyFilter{})
-	if err != nil || len(studies) != 4 {
-		t.Fatalf("studies: %v %d, want 4", err, len(studies))
+	if want := 4 + len(demoArchiveLifts); err != nil || len(studies) != want {
+		t.Fatalf("studies: %v %d, want %d", err, len(studies), want)
 	}
 	for _, st := range studies {
 		byName[st.Name] = st.ID
@@ -68,6 +68,7 @@ func TestDemoFindsTheTruth(t *testing.T) {
 		seeded = append(seeded, struct{ id string }{byName[specName(t, spec)]})
 	}
 	t.Run("Cells", func(t *testing.T) { checkDemoCells(t, s, byName[specName(t, demoCells)]) })
+	t.Run("Archive", func(t *testing.T) { checkDemoArchive(t, s) })
 	t.Run("Waves", func(t *testing.T) { checkDemoWaves(t, s, byName[specName(t, demoWaves)]) })
 	r, err := s.Results(ctx, seeded[0].id, results.Options{})
 	if err != nil {
