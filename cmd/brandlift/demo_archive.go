@@ -28,14 +28,7 @@ const demoArchiveStudy = `{
  "name": "Архив Acme: кампания %d", "brand": "Acme", "kind": "brand_lift", "category": "fmcg",
  "locales": ["ru", "en"], "default_locale": "ru", "assignment": "signed_link", "control_share": 0.5,
  "timezone": "Europe/Moscow", "confidence": 0.9,
- "questions": [
-  {"key": "recall", "type": "single_choice", "metric": "ad_recall",
-   "text": {"ru": "Видели ли вы рекламу Acme за последние две недели?", "en": "Have you seen an Acme ad in the last two weeks?"},
-   "options": [{"key": "yes", "text": {"ru": "Да", "en": "Yes"}, "positive": true}, {"key": "no", "text": {"ru": "Нет", "en": "No"}}]},
-  {"key": "consideration", "type": "single_choice", "metric": "consideration",
-   "text": {"ru": "Рассмотрели бы вы Acme при следующей покупке?", "en": "Would you consider Acme for your next purchase?"},
-   "options": [{"key": "yes", "text": {"ru": "Да", "en": "Yes"}, "positive": true}, {"key": "no", "text": {"ru": "Нет", "en": "No"}}]}
- ]}`
+ "questions": [` + demoRecallQuestions + `]}`
 
 // seedArchive creates, fills and closes the archive studies; it returns
 // how many studies and responses it made.
@@ -62,7 +55,7 @@ func seedArchive(ctx context.Context, s *store.Store) (int, int, error) {
 			for j := range demoArchivePerGroup {
 				p := demoRespondent{rid: fmt.Sprintf("archive-%d-%s-%d", i+1, g, j), group: g, answers: map[string]any{},
 					at:       now.AddDate(0, -2*(len(demoArchiveLifts)-i), 0).Add(time.Duration(rng.Float64() * 14 * 24 * float64(time.Hour))),
-					duration: time.Duration(30+rng.ExpFloat64()*30) * time.Second, userAgent: mobileUA}
+					duration: steadyDuration(rng), userAgent: mobileUA}
 				for q := range rates {
 					p.answers[q] = map[bool]string{true: "yes", false: "no"}[yes[q][j]]
 				}
