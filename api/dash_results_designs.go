@@ -214,16 +214,7 @@ func cellRow(lang string, st *survey.Study, r *results.Report, cell string, m an
 			frontend.Num(lang, m.Exposed.Mean, 2) + " / " + frontend.Num(lang, m.Control.Mean, 2), diff, adjustedPtr(m.PValueAdjusted, m.PValue)}
 		testRow(lang, &row, m.Test)
 	case *results.WithheldMetric:
-		metric := survey.Metric("")
-		if q := st.Question(m.Question); q != nil {
-			metric = q.Metric
-		}
-		key, label = m.Question+"/"+m.Option, metricLabel(lang, st, m.Question, m.Option, metric)
-		if m.Type == "nps" {
-			label = "NPS · " + label
-		}
-		head = []string{frontend.T(lang, "ds_cell"), frontend.T(lang, "ds_n_pair"), frontend.T(lang, "rs_value")}
-		row.Values = []string{frontend.Int(lang, m.N[survey.GroupExposed]) + " / " + frontend.Int(lang, m.N[survey.GroupControl]), withheldReason(lang, m)}
+		key, label, head, row.Values = withheldRow(lang, st, m, "ds_cell")
 	default:
 		return "", "", row, nil, false
 	}
@@ -314,4 +305,20 @@ func armLabel(lang string, st *survey.Study, arm survey.Group) string {
 		label = waveLabel(lang, st, wave) + " · " + label
 	}
 	return label
+}
+
+// withheldRow is a metric without answers in an arm's table: its key,
+// label, head (first the arm's column, firstCol) and values.
+func withheldRow(lang string, st *survey.Study, m *results.WithheldMetric, firstCol string) (key, label string, head, values []string) {
+	metric := survey.Metric("")
+	if q := st.Question(m.Question); q != nil {
+		metric = q.Metric
+	}
+	key, label = m.Question+"/"+m.Option, metricLabel(lang, st, m.Question, m.Option, metric)
+	if m.Type == "nps" {
+		label = "NPS · " + label
+	}
+	head = []string{frontend.T(lang, firstCol), frontend.T(lang, "ds_n_pair"), frontend.T(lang, "rs_value")}
+	values = []string{frontend.Int(lang, m.N[survey.GroupExposed]) + " / " + frontend.Int(lang, m.N[survey.GroupControl]), withheldReason(lang, m)}
+	return key, label, head, values
 }

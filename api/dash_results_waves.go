@@ -157,16 +157,7 @@ func waveRow(lang string, st *survey.Study, r *results.Report, wave string, m an
 			frontend.Num(lang, m.Exposed.Mean, 2) + " / " + frontend.Num(lang, m.Control.Mean, 2), diff, p}
 		testRow(lang, &row, m.Test)
 	case *results.WithheldMetric:
-		metric := survey.Metric("")
-		if q := st.Question(m.Question); q != nil {
-			metric = q.Metric
-		}
-		key, label = m.Question+"/"+m.Option, metricLabel(lang, st, m.Question, m.Option, metric)
-		if m.Type == "nps" {
-			label = "NPS · " + label
-		}
-		head = []string{frontend.T(lang, "ds_wave"), frontend.T(lang, "ds_n_pair"), frontend.T(lang, "rs_value")}
-		row.Values = []string{frontend.Int(lang, m.N[survey.GroupExposed]) + " / " + frontend.Int(lang, m.N[survey.GroupControl]), withheldReason(lang, m)}
+		key, label, head, row.Values = withheldRow(lang, st, m, "ds_wave")
 	default:
 		return "", "", row, nil, false
 	}
