@@ -15,26 +15,26 @@ import (
 type PlanRequest struct {
 	// BaselineRate is the expected control rate of the metric (0.2: 20%
 	// of the unexposed recall the ad).
-	BaselineRate *float64 `json:"baseline_rate"`
+	BaselineRate *float64 `json:"baseline_rate,omitempty"`
 	// Lift is the smallest absolute lift worth detecting (0.03: 3 points).
-	Lift *float64 `json:"lift"`
+	Lift *float64 `json:"lift,omitempty"`
 	// Confidence is 1 - alpha (default 0.9, the report's default).
-	Confidence *float64 `json:"confidence"`
+	Confidence *float64 `json:"confidence,omitempty"`
 	// Power is the chance to detect Lift when it is real (default 0.8).
-	Power *float64 `json:"power"`
+	Power *float64 `json:"power,omitempty"`
 	// ControlShare is the share of completes in control (default 0.5).
-	ControlShare *float64 `json:"control_share"`
+	ControlShare *float64 `json:"control_share,omitempty"`
 	// Cells is the number of exposed cells, each compared with control
 	// (default 1).
-	Cells *int `json:"cells"`
+	Cells *int `json:"cells,omitempty"`
 	// ResponseRate is the share of invited people who complete the
 	// survey; with it the plan gives invitations.
-	ResponseRate *float64 `json:"response_rate"`
+	ResponseRate *float64 `json:"response_rate,omitempty"`
 	// Reach is the share of the exposed cells' invited people who really
 	// saw the ad (default 1); exposed invitations are divided by it.
-	Reach *float64 `json:"reach"`
+	Reach *float64 `json:"reach,omitempty"`
 	// Completes asks for the minimum detectable lift of a given sample.
-	Completes *PlanCompletes `json:"completes"`
+	Completes *PlanCompletes `json:"completes,omitempty"`
 }
 
 // PlanCompletes is a sample: completes in control and in each cell.
@@ -115,9 +115,19 @@ func (s *Server) plan(c echo.Context) error {
 	if err := decodeJSON(c, planBodyLimit, &in); err != nil {
 		return err
 	}
-	inputs, err := in.validate()
+	reply, err := in.answer()
 	if err != nil {
 		return err
+	}
+	return writeJSON(c, http.StatusOK, reply)
+}
+
+// answer validates the request and computes the plan: the API and the
+// dashboard's planner page give the same numbers from here.
+func (in *PlanRequest) answer() (PlanReply, error) {
+	inputs, err := in.validate()
+	if err != nil {
+		return PlanReply{}, err
 	}
 	reply := PlanReply{Inputs: inputs, Method: planMethod}
 	alpha := 1 - inputs.Confidence
@@ -133,8 +143,7 @@ func (s *Server) plan(c echo.Context) error {
 			if lift, ok := stats.PlanMinDetectableLift(inputs.BaselineRate, m.Control, m.PerCell, inputs.Cells, alpha, inputs.Power, alt); ok {
 				*dst = &lift
 			} else {
-				why[map[stats.Alternative]string{stats.TwoSided: "two_sided", stats.Greater: "one_sided"}[alt]] =
-					"no lift, even to a rate of 100%, is detectable with this power at these group sizes"
+				why[map[stats.Alternative]string{stats.TwoSided: "two_sided", stats.Greater: "one_sided"}[alt]] = planNoMDE
 			}
 		}
 		if len(why) > 0 {
@@ -142,8 +151,11 @@ func (s *Server) plan(c echo.Context) error {
 		}
 		reply.MDE = m
 	}
-	return writeJSON(c, http.StatusOK, reply)
+	return reply, nil
 }
+
+// planNoMDE is the reason a minimum detectable lift is null.
+const planNoMDE = "no lift, even to a rate of 100%, is detectable with this power at these group sizes"
 
 // planSize words a stats plan, with invitations when a response rate is
 // known.
