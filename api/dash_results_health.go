@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
@@ -27,6 +28,9 @@ type healthView struct {
 	Significance, SignificanceHint string
 	// LowSample names the metrics below min_per_group.
 	LowSample []string
+	// Projection says when a live study reaches its sample, and what it
+	// detects there.
+	Projection []string
 }
 
 // progressView is one group's way to its target.
@@ -145,6 +149,7 @@ func newHealthView(lang string, st *survey.Study, sel selection, r *results.Repo
 		}
 		h.Notes = append(h.Notes, reasonText(lang, n))
 	}
+	h.Projection = projectionText(lang, st, r.Health.Projection)
 	for _, m := range lifts {
 		label := metricLabel(lang, st, m.Question, m.Option, m.Metric)
 		switch {
@@ -158,4 +163,41 @@ func newHealthView(lang string, st *survey.Study, sel selection, r *results.Repo
 		}
 	}
 	return h
+}
+
+// projectionText words the report's projection: the target, the date
+// the slowest group reaches it at its rate so far (or why there is none),
+// and the lift detectable there.
+func projectionText(lang string, st *survey.Study, p *results.Projection) []string {
+	if p == nil {
+		return nil
+	}
+	goalKey := "rs_projection_goal_quota"
+	if p.Basis == results.BasisTargetLift {
+		goalKey = "rs_projection_goal_lift"
+	}
+	goal := fmt.Sprintf(frontend.T(lang, goalKey), frontend.Int(lang, p.Target))
+	var out []string
+	switch {
+	case p.Reached:
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_projection_done"), goal))
+	case p.Date != nil:
+		// The day in the study's time zone; Date words a UTC day.
+		local := p.Date.In(st.Location())
+		day := time.Date(local.Year(), local.Month(), local.Day(), 12, 0, 0, 0, time.UTC)
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_projection_date"), goal, frontend.Num(lang, p.PerDay, 1),
+			armLabel(lang, st, p.Group), frontend.Date(lang, day)))
+	default:
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_projection_none"), goal, reasonText(lang, p.Reason)))
+	}
+	if p.MDEAtTarget != nil {
+		// The sentence ends with the lift, whose Russian unit ("п. п.")
+		// ends with a dot already.
+		line := fmt.Sprintf(frontend.T(lang, "rs_projection_mde"), strings.TrimPrefix(frontend.PP(lang, *p.MDEAtTarget), "+"))
+		if !strings.HasSuffix(line, ".") {
+			line += "."
+		}
+		out = append(out, line)
+	}
+	return out
 }

@@ -33,6 +33,8 @@ func (s *Server) pageRoutes() []route {
 		{http.MethodPost, "/dashboard/studies/:id/secret", marketer, s.revealSecretForm},
 		{http.MethodPost, "/dashboard/studies/:id/rotate", marketer, s.rotateForm},
 
+		{http.MethodGet, "/dashboard/plan", marketer, s.planPage},
+
 		{http.MethodGet, "/dashboard/studies/:id/results", analyst, s.resultsPage},
 		{http.MethodGet, "/dashboard/studies/:id/report", analyst, s.reportPage},
 		{http.MethodGet, "/dashboard/studies/:id/text/:question", analyst, s.textAnswersPage},
