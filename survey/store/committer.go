@@ -188,6 +188,7 @@ type batchState struct {
 	studies  map[string]*studyRow
 	existing map[[2]string]string // (study, respondent) -> response id
 	counts   map[[2]string]int64  // (study, group) -> unflagged responses
+	hooks    []webhookRow         // webhooks of the studies and of the installation
 }
 
 func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
@@ -228,6 +229,16 @@ func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
 		if err := c.insert(tx, accepted); err != nil {
 			return err
 		}
+		// The webhooks' deliveries commit with the responses they tell of.
+		deliveries, err := queueResponses(state.hooks, accepted)
+		if err != nil {
+			return err
+		}
+		if len(deliveries) > 0 {
+			if err := tx.CreateInBatches(deliveries, 200).Error; err != nil {
+				return err
+			}
+		}
 		return c.autoClose(tx, state, closedNow)
 	})
 	if err != nil {
@@ -254,7 +265,7 @@ func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error
 		respondents = append(respondents, p.row.Respondent)
 	}
 	sort.Strings(ids) // a fixed lock order keeps replicas from deadlocking
-	q := tx.Select("id", "status", "target_per_group", "settings", "kind")
+	q := tx.Select("id", "name", "status", "target_per_group", "settings", "kind")
 	if c.s.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -282,6 +293,11 @@ func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error
 	for _, r := range counts {
 		st.counts[[2]string{r.StudyID, r.Grp}] = r.N
 	}
+	hooks, err := activeHooks(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	st.hooks = hooks
 	return st, nil
 }
 
@@ -429,6 +445,9 @@ func (c *committer) autoClose(tx *gorm.DB, st *batchState, closed map[string]boo
 		event := auditRow{ID: survey.NewID(), At: now, Actor: survey.SystemActor, Action: "study.close", StudyID: id,
 			Detail: jsonColumn[map[string]any]{map[string]any{"reason": "auto_close", "target_per_group": row.TargetPerGroup}}}
 		if err := tx.Create(&event).Error; err != nil {
+			return err
+		}
+		if err := queueClosed(tx, id, row.Name, "auto_close", now); err != nil {
 			return err
 		}
 		closed[id] = true

@@ -41,6 +41,16 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 			return res.Error
 		}
 		out.Responses = res.RowsAffected
+		// Webhook deliveries carry the answers: the erased go with them.
+		for _, r := range rows {
+			if err := tx.Where("study_id = ? AND delivery_id IN (?)", st.ID,
+				tx.Session(&gorm.Session{NewDB: true}).Model(&deliveryRow{}).Select("id").Where("study_id = ? AND response_id = ?", st.ID, r.ID)).Delete(&attemptRow{}).Error; err != nil {
+				return err
+			}
+			if err := tx.Where("study_id = ? AND response_id = ?", st.ID, r.ID).Delete(&deliveryRow{}).Error; err != nil {
+				return err
+			}
+		}
 		res = tx.Where("study_id = ? AND respondent = ?", st.ID, hash).Delete(&exposureRow{})
 		out.Exposures = res.RowsAffected
 		return res.Error

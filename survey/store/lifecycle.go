@@ -33,7 +33,13 @@ func (s *Store) Transition(ctx context.Context, id string, action survey.Action)
 		case survey.Close:
 			updates["closed_at"] = now
 		}
-		return tx.Model(&studyRow{}).Where("id = ?", id).Updates(updates).Error
+		if err := tx.Model(&studyRow{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		if action == survey.Close {
+			return queueClosed(tx, id, row.Name, "manual", now)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, storeError(string(action)+" study", err)
