@@ -44,6 +44,12 @@ func (s *Server) routes() []route {
 		{http.MethodDelete, "/api/v1/studies/:id/respondents/:rid", admin, s.eraseRespondent},
 		{http.MethodGet, "/api/v1/norms", analyst, s.norms},
 		{http.MethodPost, "/api/v1/plan", marketer, s.plan},
+		{http.MethodPost, "/api/v1/webhooks", marketer, s.createWebhook},
+		{http.MethodGet, "/api/v1/webhooks", marketer, s.listWebhooks},
+		{http.MethodGet, "/api/v1/webhooks/:id", marketer, s.getWebhook},
+		{http.MethodDelete, "/api/v1/webhooks/:id", marketer, s.deleteWebhook},
+		{http.MethodGet, "/api/v1/webhooks/:id/deliveries", marketer, s.webhookDeliveries},
+		{http.MethodPost, "/api/v1/webhooks/:id/deliveries/:delivery_id/redeliver", marketer, s.redeliver},
 
 		{http.MethodPost, "/api/v1/auth/login", public, s.login},
 		{http.MethodPost, "/api/v1/auth/logout", analyst, s.logout},

@@ -22,6 +22,14 @@ type Config struct {
 	// endpoints; 0 turns limiting off.
 	PublicRate int
 	Version    string
+	// WebhookAllowPrivate lets webhooks reach loopback and private
+	// networks (self-hosted receivers); off, they reach public addresses
+	// only.
+	WebhookAllowPrivate bool
+	// WebhookBackoff is the wait after a delivery's first failed attempt,
+	// doubling after each (default 5 s); WebhookPoll how often the outbox
+	// is read (default 1 s).
+	WebhookBackoff, WebhookPoll time.Duration
 }
 
 // Server is the Brandlift HTTP application.

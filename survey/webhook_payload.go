@@ -32,14 +32,6 @@ type ResponseEvent struct {
 	NPS *NPSAnswer `json:"nps,omitempty"`
 }
 
-// NPSAnswer is one NPS score with its category.
-type NPSAnswer struct {
-	Question string `json:"question"`
-	Score    int64  `json:"score"`
-	// Category is promoter (9-10), passive (7-8) or detractor (0-6).
-	Category string `json:"category"`
-}
-
 // StudyClosedEvent is the data of study.closed.
 type StudyClosedEvent struct {
 	StudyID  string    `json:"study_id"`
@@ -47,29 +39,6 @@ type StudyClosedEvent struct {
 	ClosedAt time.Time `json:"closed_at"`
 	// Reason is "manual" or "auto_close" (the quota was reached).
 	Reason string `json:"reason"`
-}
-
-// NPSOf finds the response's answer to the study's first NPS question.
-func (s *Spec) NPSOf(a Answers) *NPSAnswer {
-	for i := range s.Questions {
-		q := &s.Questions[i]
-		if q.Type != NPSQuestion {
-			continue
-		}
-		n, ok := integer(a[q.Key])
-		if !ok {
-			return nil
-		}
-		cat := "passive"
-		switch {
-		case n >= 9:
-			cat = "promoter"
-		case n <= 6:
-			cat = "detractor"
-		}
-		return &NPSAnswer{Question: q.Key, Score: n, Category: cat}
-	}
-	return nil
 }
 
 // ResponseEvents are the events a committed response raises: always

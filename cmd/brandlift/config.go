@@ -19,8 +19,10 @@ const (
 	envAddr     = "BRANDLIFT_ADDR"
 	envBaseURL  = "BRANDLIFT_BASE_URL"
 	envRate     = "BRANDLIFT_PUBLIC_RATE"
-	envLogFmt   = "BRANDLIFT_LOG_FORMAT"
-	defaultRate = 120
+	// envWebhookPrivate lets webhooks reach loopback and private networks.
+	envWebhookPrivate = "BRANDLIFT_WEBHOOK_ALLOW_PRIVATE"
+	envLogFmt         = "BRANDLIFT_LOG_FORMAT"
+	defaultRate       = 120
 )
 
 func envOr(name, fallback string) string {

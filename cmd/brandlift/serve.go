@@ -52,19 +52,22 @@ func serverFlags(fs *flag.FlagSet) func(stderr io.Writer) (serveOptions, *slog.L
 	addr := fs.String("addr", envOr(envAddr, defaultAddr), "listen address (env "+envAddr+")")
 	baseURL := fs.String("base-url", envOr(envBaseURL, ""), "public URL for respondent links; default http://ADDR (env "+envBaseURL+")")
 	rate := rateFlag(fs)
+	private := fs.Bool("webhook-allow-private", envOr(envWebhookPrivate, "") == "true",
+		"let webhooks reach loopback and private networks, for receivers on your own network (env "+envWebhookPrivate+"=true)")
 	newLog := logFlags(fs)
 	return func(stderr io.Writer) (serveOptions, *slog.Logger, error) {
 		if err := checkRate(*rate); err != nil {
 			return serveOptions{}, nil, err
 		}
 		log, err := newLog(stderr)
-		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate}, log, err
+		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate, webhookPrivate: *private}, log, err
 	}
 }
 
 type serveOptions struct {
-	addr, baseURL string
-	rate          int
+	addr, baseURL  string
+	rate           int
+	webhookPrivate bool
 }
 
 // serve listens until ctx ends, then lets in-flight requests finish.
@@ -76,8 +79,15 @@ func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logge
 	if o.baseURL == "" {
 		o.baseURL = "http://" + ln.Addr().String()
 	}
-	srv := api.New(api.Config{Store: st, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version()})
+	srv := api.New(api.Config{Store: st, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version(),
+		WebhookAllowPrivate: o.webhookPrivate})
 	httpSrv := srv.HTTPServer(o.addr)
+	// The webhook worker stops with the server; what it was sending is
+	// sent again after the restart, with the same webhook-id.
+	hooksCtx, stopHooks := context.WithCancel(context.WithoutCancel(ctx))
+	hooksDone := make(chan struct{})
+	go func() { defer close(hooksDone); srv.RunWebhooks(hooksCtx) }()
+	defer func() { stopHooks(); <-hooksDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	log.Info("serving", "url", o.baseURL, "db", st.Dialect(), "version", version())
