@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,7 +15,8 @@ import (
 // textPageSize is how many answers the text answers page shows at a time.
 const textPageSize = 50
 
-// textAnswersBody is the model of a text question's answers page.
+// textAnswersBody is the model of a text question's answers page: the
+// NPS tracker's comments, filterable by NPS category and period.
 type textAnswersBody struct {
 	Study    *survey.Study
 	Key      string
@@ -25,21 +27,30 @@ type textAnswersBody struct {
 	First    string // the first page's URL, when not on it
 	Paged    bool
 	NoneText string
+	// HasNPS offers the category filter; Category, From and To are the
+	// filters as sent; Hidden keeps the attribute filters of the URL.
+	HasNPS           bool
+	Category         string
+	From, To         string
+	Hidden           map[string]string
+	Export, Filtered string
 }
 
 // textAnswersPage pages through a text question's answers, newest first,
-// optionally those containing a search text (q). The answers are shown as
-// the respondents typed them; html/template escapes them.
+// filtered as the API's text answers are (q, nps, attr.NAME, from, to).
+// The answers are shown as the respondents typed them; html/template
+// escapes them.
 func (s *Server) textAnswersPage(c echo.Context) error {
 	st, err := s.pageStudy(c)
 	if err != nil {
 		return err
 	}
-	key, search, cursor := c.Param("question"), strings.TrimSpace(c.QueryParam("q")), c.QueryParam("cursor")
-	if len(search) > 200 {
-		return badParam("q", "at most 200 characters, got %d", len(search))
+	key, cursor := c.Param("question"), c.QueryParam("cursor")
+	f, err := s.textFilter(c, st)
+	if err != nil {
+		return err
 	}
-	answers, next, err := s.store.SearchTextAnswers(c.Request().Context(), st, key, search, textPageSize, cursor)
+	answers, next, err := s.store.SearchTextAnswers(c.Request().Context(), st, key, f, textPageSize, cursor)
 	if err != nil {
 		var ve *survey.ValidationError
 		if errors.As(err, &ve) {
@@ -49,14 +60,32 @@ func (s *Server) textAnswersPage(c echo.Context) error {
 	}
 	lang := dashLang(c)
 	metric := survey.Metric("")
-	body := textAnswersBody{Study: st, Key: key, Label: metricLabel(lang, st, key, "", metric), Search: search, Paged: cursor != ""}
+	params := textFilterQuery(f, st.Location())
+	body := textAnswersBody{Study: st, Key: key, Label: metricLabel(lang, st, key, "", metric), Search: f.Search, Paged: cursor != "",
+		HasNPS: st.NPSQuestionKey() != "", Category: f.Category, From: params["from"], To: params["to"], Hidden: map[string]string{}}
+	q := url.Values{}
+	for k, v := range params {
+		q.Set(k, v)
+		if strings.HasPrefix(k, attrParam) {
+			body.Hidden[k] = v
+		}
+	}
 	for _, a := range answers {
-		body.Answers = append(body.Answers, textAnswerView{Group: armLabel(lang, st, survey.Arm(a.Wave, a.Group, a.Cell)), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)})
+		v := textAnswerView{Group: armLabel(lang, st, survey.Arm(a.Wave, a.Group, a.Cell)), Text: a.Text, When: frontend.DateTime(lang, a.CompletedAt)}
+		if a.NPS != nil {
+			v.Score = fmt.Sprintf("NPS %d · %s", *a.NPS, frontend.T(lang, "rs_nps_cat_"+a.Category))
+			v.Category = a.Category
+		}
+		body.Answers = append(body.Answers, v)
 	}
 	base := "/dashboard/studies/" + st.ID + "/text/" + url.PathEscape(key)
-	q := url.Values{}
-	if search != "" {
-		q.Set("q", search)
+	export := url.Values{"format": {"csv"}}
+	for k, v := range q {
+		export[k] = v
+	}
+	body.Export = "/api/v1/studies/" + st.ID + "/results/text/" + url.PathEscape(key) + "?" + export.Encode()
+	if len(q) > 0 {
+		body.Filtered = base
 	}
 	if cursor != "" {
 		body.First = base
@@ -69,7 +98,7 @@ func (s *Server) textAnswersPage(c echo.Context) error {
 		body.Next = base + "?" + q.Encode()
 	}
 	body.NoneText = frontend.T(lang, "rs_text_none")
-	if search != "" {
+	if len(params) > 0 {
 		body.NoneText = frontend.T(lang, "rs_text_no_match")
 	}
 	d := s.dash(c, "rs_text_title", "studies", body)

@@ -145,6 +145,9 @@ type textView struct {
 // escapes Text).
 type textAnswerView struct {
 	Group, Text, When string
+	// Score is the respondent's NPS in words, Category its class (for
+	// the badge's colour); empty in a study without NPS.
+	Score, Category string
 }
 
 // targetView is a KPI target with its status in words.

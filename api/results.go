@@ -94,6 +94,13 @@ func (s *Server) resultsTrend(c echo.Context) error {
 	if interval == "" {
 		interval = "week"
 	}
+	if v := c.QueryParam("rolling"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < results.MinRolling || n > results.MaxRolling {
+			return badParam("rolling", "must be a whole number of days from %d to %d, got %q", results.MinRolling, results.MaxRolling, v)
+		}
+		o.Rolling = n
+	}
 	t, err := s.store.ResultsTrend(c.Request().Context(), c.Param("id"), interval, o)
 	if err != nil {
 		return optionError(err)
@@ -120,7 +127,18 @@ func (s *Server) resultsText(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	answers, next, err := s.store.TextAnswers(c.Request().Context(), st, c.Param("question"), limit, c.QueryParam("cursor"))
+	f, err := s.textFilter(c, st)
+	if err != nil {
+		return err
+	}
+	switch format := c.QueryParam("format"); format {
+	case "", "json":
+	case "csv":
+		return s.exportTextAnswers(c, st, c.Param("question"), f)
+	default:
+		return unknownFormat(format, []string{"json", "csv"})
+	}
+	answers, next, err := s.store.SearchTextAnswers(c.Request().Context(), st, c.Param("question"), f, limit, c.QueryParam("cursor"))
 	if err != nil {
 		var ve *survey.ValidationError
 		if errors.As(err, &ve) {

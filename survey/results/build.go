@@ -24,7 +24,10 @@ type Options struct {
 	MinPerGroup int64
 	// IgnoreSRM keeps significance despite a sample ratio mismatch.
 	IgnoreSRM bool
-	Now       time.Time
+	// Rolling adds to each trend period the metrics of the Rolling days
+	// ending with it (the NPS tracker's rolling 28-day NPS); 0: none.
+	Rolling int
+	Now     time.Time
 }
 
 // MaxSegmentAttributes is how many attributes a segment may cross.

@@ -266,6 +266,25 @@ type TextAnswer struct {
 	Wave        string       `json:"wave,omitempty"` // wave series
 	Text        string       `json:"text"`
 	CompletedAt time.Time    `json:"completed_at"`
+	// Attrs are the respondent's attributes (plan, country...).
+	Attrs map[string]string `json:"attrs"`
+	// NPS is the respondent's score on the study's NPS question, and
+	// Category its promoter, passive or detractor (absent without one).
+	NPS      *int64 `json:"nps,omitempty"`
+	Category string `json:"category,omitempty"`
+}
+
+// TextFilter narrows the text answers (the NPS tracker's comments).
+type TextFilter struct {
+	// Search keeps answers containing it, ignoring case.
+	Search string
+	// Category keeps respondents whose NPS answer is promoter (9-10),
+	// passive (7-8) or detractor (0-6).
+	Category string
+	// Attrs keeps respondents with every one of these attribute values.
+	Attrs map[string]string
+	// From and To keep answers completed in [From, To).
+	From, To *time.Time
 }
 
 // WithheldMetric stands in for a metric a group of which has no answer

@@ -22,8 +22,11 @@ type Trend struct {
 	Confidence float64 `json:"confidence"`
 	// Timezone is the study's: the zone its days, weeks and months are
 	// counted in.
-	Timezone    string        `json:"timezone"`
-	MinPerGroup int64         `json:"min_per_group"`
+	Timezone    string `json:"timezone"`
+	MinPerGroup int64  `json:"min_per_group"`
+	// RollingDays is the rolling window of each period's rolling metrics
+	// (absent without one).
+	RollingDays int           `json:"rolling_days,omitempty"`
 	Periods     []TrendPeriod `json:"periods"`
 }
 
@@ -34,6 +37,9 @@ type TrendPeriod struct {
 	Counts     GroupCounts `json:"counts"`
 	Metrics    []any       `json:"metrics"`    // this period alone
 	Cumulative []any       `json:"cumulative"` // from the start to the end of this period
+	// Rolling are the metrics of the rolling_days days ending with this
+	// period (with ?rolling=N), marked low_sample like any other.
+	Rolling []any `json:"rolling,omitempty"`
 	// LowSample is true when a group has fewer than min_per_group
 	// responses in this period; its metrics are marked too.
 	LowSample bool `json:"low_sample"`
@@ -61,6 +67,12 @@ type PeriodChange struct {
 	LowSample bool `json:"low_sample"`
 }
 
+// The rolling window's bounds, in days.
+const (
+	MinRolling = 7
+	MaxRolling = 365
+)
+
 // ValidInterval reports whether interval is one of TrendIntervals.
 func ValidInterval(interval string) bool { return slices.Contains(TrendIntervals, interval) }
 
@@ -71,8 +83,12 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 	if !ValidInterval(interval) {
 		return nil, &survey.ValidationError{Errors: []survey.FieldError{{Field: "interval", Message: fmt.Sprintf("must be day, week or month, got %q", interval)}}}
 	}
+	if o.Rolling != 0 && (o.Rolling < MinRolling || o.Rolling > MaxRolling) {
+		return nil, &survey.ValidationError{Errors: []survey.FieldError{{Field: "rolling",
+			Message: fmt.Sprintf("must be from %d to %d days, got %d", MinRolling, MaxRolling, o.Rolling)}}}
+	}
 	t := &Trend{StudyID: st.ID, Interval: interval, Confidence: o.Confidence,
-		Timezone: st.Location().String(), MinPerGroup: o.MinPerGroup}
+		Timezone: st.Location().String(), MinPerGroup: o.MinPerGroup, RollingDays: o.Rolling}
 	dayOf := make([]time.Time, len(data.cells))
 	periods := map[string]*TrendPeriod{}
 	periodOf := make([]string, len(data.cells))
@@ -110,6 +126,15 @@ func BuildTrend(st *survey.Study, data *Tallies, interval string, o Options) (*T
 		cumulative := newBuilder(st, upTo, o).build()
 		qValues(cumulative.tests)
 		p.Metrics, p.Cumulative = this.metrics, cumulative.metrics
+		if o.Rolling > 0 {
+			from := p.end.AddDate(0, 0, -o.Rolling)
+			window := &view{data: data, include: func(cell int, _ survey.Group) bool {
+				return !dayOf[cell].Before(from) && dayOf[cell].Before(p.end)
+			}}
+			rolling := newBuilder(st, window, o).build()
+			qValues(rolling.tests)
+			p.Rolling = rolling.metrics
+		}
 		p.Changes = changes(st, previous, &this, o.Confidence)
 		previous = &this
 	}

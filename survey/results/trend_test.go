@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/brandlift/brandlift/stats"
@@ -52,5 +53,53 @@ func TestTrendChangesAndSmallPeriods(t *testing.T) {
 	m := last.Metrics[0].(*NPSMetric)
 	if !last.LowSample || !m.LowSample || m.Reasons["all.ci"] == "" || !last.Changes[0].LowSample {
 		t.Errorf("one-response day: low %v, metric low %v, reasons %v", last.LowSample, m.LowSample, m.Reasons)
+	}
+}
+
+// TestTrendRolling: with rolling=7 each day carries the NPS of the seven
+// days ending with it, the same as a count over those days by hand.
+func TestTrendRolling(t *testing.T) {
+	st := &survey.Study{ID: "t2"}
+	st.Kind, st.Confidence = survey.KindNPS, 0.9
+	st.Questions = []survey.Question{{Key: "nps", Type: survey.NPSQuestion}}
+	var days []survey.Cell
+	for i := 1; i <= 10; i++ {
+		days = append(days, survey.Cell{ID: "2026-11-" + map[bool]string{true: "0", false: ""}[i < 10] + strconv.Itoa(i)})
+	}
+	d := NewTallies(days)
+	var promoters, detractors [10]int64
+	for i := range days {
+		promoters[i], detractors[i] = int64(10+3*i), int64(20-i)
+		d.Add(i, survey.GroupAll, "", "", promoters[i]+detractors[i])
+		d.Add(i, survey.GroupAll, "nps", survey.SlotAnswered, promoters[i]+detractors[i])
+		d.Add(i, survey.GroupAll, "nps", "10", promoters[i])
+		d.Add(i, survey.GroupAll, "nps", "2", detractors[i])
+	}
+	o := Options{Rolling: 7}
+	if err := o.Validate(st); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := BuildTrend(st, d, "day", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.RollingDays != 7 || len(tr.Periods) != 10 {
+		t.Fatalf("trend: rolling %d, %d periods", tr.RollingDays, len(tr.Periods))
+	}
+	for i, p := range tr.Periods {
+		var c [11]int64
+		for j := max(0, i-6); j <= i; j++ {
+			c[10] += promoters[j]
+			c[2] += detractors[j]
+		}
+		want := stats.NPSFromCounts(c, 0.9)
+		got := p.Rolling[0].(*NPSMetric).All
+		if got.NPS != want.NPS || got.N != want.N {
+			t.Errorf("day %s: rolling NPS %v (n %d), want %v (n %d)", p.Period, got.NPS, got.N, want.NPS, want.N)
+		}
+	}
+	o.Rolling = 3
+	if _, err := BuildTrend(st, d, "day", o); err == nil {
+		t.Error("a 3-day window was accepted")
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -24,21 +25,23 @@ func (s *Store) jsonText(tx *gorm.DB, key string) *gorm.DB {
 // cursor is the last response id of the previous page; the returned cursor
 // is "" on the last page.
 func (s *Store) TextAnswers(ctx context.Context, st *survey.Study, question string, limit int, cursor string) ([]results.TextAnswer, string, error) {
-	return s.SearchTextAnswers(ctx, st, question, "", limit, cursor)
+	return s.SearchTextAnswers(ctx, st, question, results.TextFilter{}, limit, cursor)
 }
 
-// SearchTextAnswers is TextAnswers restricted to the answers that contain
-// search (ignoring case: for every letter on PostgreSQL, for Latin letters
-// only on SQLite); an empty search keeps every answer.
-func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, question, search string, limit int, cursor string) ([]results.TextAnswer, string, error) {
+// SearchTextAnswers is TextAnswers restricted by f: the answers that
+// contain f.Search (ignoring case: for every letter on PostgreSQL, for
+// Latin letters only on SQLite), of respondents whose NPS answer is in
+// f.Category, with the attributes f.Attrs, completed in [f.From, f.To).
+func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, question string, f results.TextFilter, limit int, cursor string) ([]results.TextAnswer, string, error) {
 	q := st.Question(question)
 	if q == nil || q.Type != survey.TextQuestion {
 		return nil, "", &survey.ValidationError{Errors: []survey.FieldError{{Field: "question", Message: "no text question with this key"}}}
 	}
-	tx := s.db.WithContext(ctx).Model(&responseRow{}).Select("id, grp, answers, completed_at").
+	tx := s.db.WithContext(ctx).Model(&responseRow{}).Select("id, grp, attrs, answers, completed_at").
 		Where("study_id = ?", st.ID)
 	tx = s.jsonText(tx, question)
-	if search != "" {
+	tx = s.commentFilters(tx, st, f)
+	if search := f.Search; search != "" {
 		pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
 		if s.dialect == Postgres {
 			tx = tx.Where("LOWER(answers->>?) LIKE ? ESCAPE '\\'", question, pattern)
@@ -62,7 +65,54 @@ func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, questio
 	for _, r := range rows {
 		text, _ := r.AnswersJSON.V[question].(string)
 		wave, group, cell := survey.SplitArm(survey.Group(r.Grp))
-		out = append(out, results.TextAnswer{ResponseID: r.ID, Group: group, Cell: cell, Wave: wave, Text: text, CompletedAt: r.CompletedAt.UTC().Truncate(time.Millisecond)})
+		a := results.TextAnswer{ResponseID: r.ID, Group: group, Cell: cell, Wave: wave, Text: text,
+			CompletedAt: r.CompletedAt.UTC().Truncate(time.Millisecond), Attrs: r.Attrs.V}
+		if a.Attrs == nil {
+			a.Attrs = map[string]string{}
+		}
+		if n := st.NPSOf(r.AnswersJSON.V); n != nil {
+			a.NPS = &n.Score
+			a.Category = n.Category
+		}
+		out = append(out, a)
 	}
 	return out, next, nil
+}
+
+// npsRanges are the scores of each NPS category.
+var npsRanges = map[string][2]int{"promoter": {9, 10}, "passive": {7, 8}, "detractor": {0, 6}}
+
+// commentFilters narrows a text answers query by NPS category, attributes
+// and completion time, all in SQL.
+func (s *Store) commentFilters(tx *gorm.DB, st *survey.Study, f results.TextFilter) *gorm.DB {
+	if r, ok := npsRanges[f.Category]; ok {
+		if n := st.NPSQuestionKey(); n != "" {
+			if s.dialect == Postgres {
+				tx = tx.Where("(answers->>?)::int BETWEEN ? AND ?", n, r[0], r[1])
+			} else {
+				tx = tx.Where("CAST(json_extract(answers, ?) AS INTEGER) BETWEEN ? AND ?", `$."`+n+`"`, r[0], r[1])
+			}
+		} else {
+			tx = tx.Where("1 = 0") // no NPS question: no answer is in a category
+		}
+	}
+	keys := make([]string, 0, len(f.Attrs))
+	for k := range f.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if s.dialect == Postgres {
+			tx = tx.Where("attrs->>? = ?", k, f.Attrs[k])
+		} else {
+			tx = tx.Where("json_extract(attrs, ?) = ?", `$."`+k+`"`, f.Attrs[k])
+		}
+	}
+	if f.From != nil {
+		tx = tx.Where("completed_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		tx = tx.Where("completed_at < ?", f.To.UTC())
+	}
+	return tx
 }
