@@ -37,6 +37,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/studies/:id/rotate-secret", marketer, s.rotateSecret},
 		{http.MethodPost, "/api/v1/studies/:id/links", marketer, s.createLinks},
 		{http.MethodGet, "/api/v1/studies/:id/consent", marketer, s.consentVersions},
+		{http.MethodPost, "/api/v1/studies/:id/contacts", marketer, s.importContacts},
+		{http.MethodGet, "/api/v1/studies/:id/contacts", marketer, s.listContacts},
 		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},
 		{http.MethodGet, "/api/v1/studies/:id/results/trend", analyst, s.resultsTrend},
 		{http.MethodGet, "/api/v1/studies/:id/results/text/:question", analyst, s.resultsText},

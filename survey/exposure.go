@@ -24,4 +24,5 @@ type Exposure struct {
 type Erasure struct {
 	Responses int64 `json:"responses_deleted"`
 	Exposures int64 `json:"exposures_deleted"`
+	Contacts  int64 `json:"contacts_deleted"`
 }

@@ -53,6 +53,12 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 		}
 		res = tx.Where("study_id = ? AND respondent = ?", st.ID, hash).Delete(&exposureRow{})
 		out.Exposures = res.RowsAffected
+		if res.Error != nil {
+			return res.Error
+		}
+		// An NPS study's contact carries the email: it goes too.
+		res = tx.Where("study_id = ? AND rid = ?", st.ID, rid).Delete(&contactRow{})
+		out.Contacts = res.RowsAffected
 		return res.Error
 	})
 	if err != nil {
