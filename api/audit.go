@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -25,13 +24,11 @@ func (s *Server) audit(c echo.Context, p Principal, action, studyID string, deta
 
 func (s *Server) auditLog(c echo.Context) error {
 	f := survey.AuditFilter{StudyID: c.QueryParam("study_id"), Cursor: c.QueryParam("cursor")}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return badParam("limit", "must be an integer from 1 to 500, got %q", v)
-		}
-		f.Limit = n
+	limit, err := pageLimit(c, 0, 500) // 0: the store's default
+	if err != nil {
+		return err
 	}
+	f.Limit = limit
 	events, next, err := s.store.AuditEvents(c.Request().Context(), f)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/brandlift/brandlift/survey"
@@ -75,13 +74,9 @@ func (s *Server) listContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	limit := 100
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return badParam("limit", "must be an integer from 1 to 1000, got %q", v)
-		}
-		limit = n
+	limit, err := pageLimit(c, 100, 1000)
+	if err != nil {
+		return err
 	}
 	cs, next, err := s.store.Contacts(c.Request().Context(), st.ID, limit, c.QueryParam("cursor"))
 	if err != nil {

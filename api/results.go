@@ -115,13 +115,9 @@ type TextPage struct {
 }
 
 func (s *Server) resultsText(c echo.Context) error {
-	limit := 50
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return badParam("limit", "must be an integer from 1 to 500, got %q", v)
-		}
-		limit = n
+	limit, err := pageLimit(c, 50, 500)
+	if err != nil {
+		return err
 	}
 	st, err := s.study(c)
 	if err != nil {

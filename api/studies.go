@@ -33,13 +33,11 @@ func (s *Server) createStudy(c echo.Context) error {
 
 func (s *Server) listStudies(c echo.Context) error {
 	f := store.StudyFilter{Cursor: c.QueryParam("cursor")}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxPageSize {
-			return badParam("limit", "must be an integer from 1 to %d, got %q", store.MaxPageSize, v)
-		}
-		f.Limit = n
+	limit, err := pageLimit(c, 0, store.MaxPageSize) // 0: the store's default
+	if err != nil {
+		return err
 	}
+	f.Limit = limit
 	switch st := survey.Status(c.QueryParam("status")); st {
 	case "", survey.StatusDraft, survey.StatusLive, survey.StatusPaused, survey.StatusClosed:
 		f.Status = st

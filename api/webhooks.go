@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
@@ -102,13 +101,9 @@ func (s *Server) webhookDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	limit := 100
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return badParam("limit", "must be an integer from 1 to 1000, got %q", v)
-		}
-		limit = n
+	limit, err := pageLimit(c, 100, 1000)
+	if err != nil {
+		return err
 	}
 	ds, err := s.store.Deliveries(c.Request().Context(), w.ID, limit)
 	if err != nil {
