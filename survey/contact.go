@@ -46,6 +46,10 @@ type Contact struct {
 	Attrs     map[string]string `json:"attrs"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
+	// BouncedAt is when an email to the contact bounced (the server
+	// refused the address); no invitation is sent to it after that.
+	BouncedAt    *time.Time `json:"bounced_at"`
+	BounceReason string     `json:"bounce_reason,omitempty"`
 }
 
 // ContactImport is what an import did.
@@ -55,13 +59,23 @@ type ContactImport struct {
 }
 
 // ContactRID is a contact's default respondent id: a keyed hash of the
-// email under the study's assignment key, so that the email itself never
-// travels in links and the same contact keeps the same id across imports.
-func (st *Study) ContactRID(email string) string {
-	m := hmac.New(sha256.New, st.keys.assignment)
+// email under the installation's person key, so that the email itself
+// never travels in links, and the same customer has the same id in every
+// study here (which throttling across studies matches on).
+func ContactRID(personKey []byte, email string) string {
+	m := hmac.New(sha256.New, personKey)
 	m.Write([]byte("contact\x00"))
 	m.Write([]byte(NormalizeEmail(email)))
 	return "c_" + hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// PersonHash is the installation-wide hash of a respondent id under the
+// installation's person key: the same person in any study hashes alike.
+func PersonHash(personKey []byte, rid string) string {
+	m := hmac.New(sha256.New, personKey)
+	m.Write([]byte("person\x00"))
+	m.Write([]byte(rid))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // NormalizeEmail is the form an email is stored and compared in: trimmed

@@ -142,6 +142,8 @@ type Settings struct {
 	PlannedSplit bool `json:"planned_split,omitempty"`
 	// Design holds cells, waves and the norms settings.
 	Design
+	// Program holds an nps program's throttling, widget and email settings.
+	Program
 }
 
 // DefaultTargetLift is the detectable lift a study plans for: 2 points.

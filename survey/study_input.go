@@ -35,6 +35,11 @@ type StudyInput struct {
 	Waves            *[]Wave          `json:"waves"`
 	Category         *string          `json:"category"`
 	ExcludeFromNorms *bool            `json:"exclude_from_norms"`
+	ThrottleDays     *int             `json:"throttle_days"`
+	ThrottleScope    *string          `json:"throttle_scope"`
+	WidgetOrigins    *[]string        `json:"widget_origins"`
+	ReminderDays     *int             `json:"reminder_days"`
+	EmailPerMinute   *int             `json:"email_per_minute"`
 }
 
 // QuestionInput is a question as written by a study's owner.
@@ -111,6 +116,11 @@ func (in *StudyInput) Apply(s *Spec) {
 	set(&s.Waves, in.Waves)
 	set(&s.Category, in.Category)
 	set(&s.ExcludeFromNorms, in.ExcludeFromNorms)
+	set(&s.ThrottleDays, in.ThrottleDays)
+	set(&s.ThrottleScope, in.ThrottleScope)
+	set(&s.WidgetOrigins, in.WidgetOrigins)
+	set(&s.ReminderDays, in.ReminderDays)
+	set(&s.EmailPerMinute, in.EmailPerMinute)
 }
 
 // FrozenChanges lists the JSON names of the fields that differ between old

@@ -247,6 +247,7 @@ func (s *Spec) validateSettings(v *ValidationError) {
 	s.validateWeighting(v)
 	s.validateAnalysis(v)
 	s.validateDesign(v)
+	s.validateProgram(v)
 	if len(s.FrameAncestors) > MaxFrameAncestors {
 		v.Add("frame_ancestors", "at most %d origins, got %d", MaxFrameAncestors, len(s.FrameAncestors))
 	}

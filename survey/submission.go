@@ -24,6 +24,10 @@ type SubmitRequest struct {
 	// field); 0 means the study's current one, as for API clients.
 	ConsentVersion int
 	UserAgent      string
+	// Ask is the widget's prompt id: with it, an nps program's respondent
+	// answers each prompt once, and may answer again after the throttle
+	// window. An invitation's links carry theirs in the token instead.
+	Ask string
 	// At backdates the completion, for imports and the demo's simulated
 	// history; the zero value is now. The public API never sets it.
 	At time.Time

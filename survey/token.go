@@ -32,6 +32,10 @@ type Token struct {
 	// waves existed verify unchanged.
 	Cell string `json:"c,omitempty"`
 	Wave string `json:"w,omitempty"`
+	// Ask is the invitation an email's links belong to: an nps program
+	// asks one person again after its throttle window, and each ask is
+	// answered once (see Study.ResponseKey).
+	Ask string `json:"i,omitempty"`
 }
 
 // Token limits keep a link short enough for every ad server and browser.
@@ -91,6 +95,11 @@ func (t *Token) Validate() error {
 	}
 	if t.Wave != "" && !IsKey(t.Wave) {
 		v.Add("w", "wave keys match %s, got %q", attrKeyPattern, t.Wave)
+	}
+	if t.Ask != "" {
+		if msg := AskProblem(t.Ask); msg != "" {
+			v.Add("i", "ask id %s", msg)
+		}
 	}
 	if len(t.Attrs) > MaxAttrs {
 		v.Add("a", "at most %d attributes", MaxAttrs)

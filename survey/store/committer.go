@@ -41,7 +41,10 @@ type pending struct {
 	cell    survey.Cell
 	study   *survey.Study
 	answers survey.Answers
-	reply   chan outcome
+	// throttle is set for an nps program's submissions: its respondent is
+	// refused inside their window (see touches.go).
+	throttle *throttle
+	reply    chan outcome
 }
 
 type outcome struct {
@@ -189,6 +192,8 @@ type batchState struct {
 	existing map[[2]string]string // (study, respondent) -> response id
 	counts   map[[2]string]int64  // (study, group) -> unflagged responses
 	hooks    []webhookRow         // webhooks of the studies and of the installation
+	touches  map[string]time.Time // latest answers and dismissals (see touchesSince)
+	answered []touchRow           // the accepted answers' touches
 }
 
 func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
@@ -228,6 +233,11 @@ func (c *committer) tryCommit(batch []*pending) (_ []outcome, err error) {
 		}
 		if err := c.insert(tx, accepted); err != nil {
 			return err
+		}
+		if len(state.answered) > 0 {
+			if err := tx.CreateInBatches(state.answered, 200).Error; err != nil {
+				return err
+			}
 		}
 		// The webhooks' deliveries commit with the responses they tell of.
 		deliveries, err := queueResponses(state.hooks, accepted)
@@ -298,6 +308,9 @@ func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error
 		return nil, err
 	}
 	st.hooks = hooks
+	if st.touches, err = touchesSince(tx, batch); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -317,8 +330,14 @@ func (st *batchState) decide(p *pending) outcome {
 	if row.TargetPerGroup > 0 && st.counts[key] >= row.TargetPerGroup {
 		return outcome{err: survey.ErrGroupFull}
 	}
+	if err := throttled(p, st.touches); err != nil {
+		return outcome{err: err}
+	}
 	if p.row.Flags == "" {
 		st.counts[key]++
+	}
+	if p.throttle != nil {
+		st.answered = append(st.answered, noteAnswered(p, st.touches))
 	}
 	return outcome{result: survey.SubmitResult{ResponseID: p.row.ID}}
 }

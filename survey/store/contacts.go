@@ -19,6 +19,9 @@ type contactRow struct {
 	Attrs     jsonColumn[map[string]string]
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// BouncedAt is set when an email to the contact bounced.
+	BouncedAt    *time.Time
+	BounceReason string
 }
 
 func (contactRow) TableName() string { return "contacts" }
@@ -29,7 +32,7 @@ func (r *contactRow) contact() survey.Contact {
 		attrs = map[string]string{}
 	}
 	return survey.Contact{ID: r.ID, Email: r.Email, RID: r.RID, Name: r.Name, Locale: r.Locale, Attrs: attrs,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), BouncedAt: utcPtr(r.BouncedAt), BounceReason: r.BounceReason}
 }
 
 // contactLookup is how many emails one query looks up during an import.
@@ -47,7 +50,11 @@ func (s *Store) ImportContacts(ctx context.Context, st *survey.Study, in []surve
 	if err := st.ValidateContacts(in); err != nil {
 		return out, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	key, err := s.personKey(ctx)
+	if err != nil {
+		return out, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		existing := map[string]*contactRow{}
 		for start := 0; start < len(in); start += contactLookup {
 			emails := make([]string, 0, contactLookup)
@@ -67,7 +74,7 @@ func (s *Store) ImportContacts(ctx context.Context, st *survey.Study, in []surve
 		for _, c := range in {
 			rid := c.RID
 			if rid == "" {
-				rid = st.ContactRID(c.Email)
+				rid = survey.ContactRID(key, c.Email)
 			}
 			if old := existing[c.Email]; old != nil {
 				err := tx.Model(&contactRow{}).Where("study_id = ? AND id = ?", st.ID, old.ID).Updates(map[string]any{
@@ -114,4 +121,14 @@ func (s *Store) Contacts(ctx context.Context, studyID string, limit int, cursor 
 		out[i] = rows[i].contact()
 	}
 	return out, next, nil
+}
+
+// ContactRID is the respondent id an import gives a contact without one:
+// the keyed hash of the email under the installation's key.
+func (s *Store) ContactRID(ctx context.Context, email string) (string, error) {
+	key, err := s.personKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return survey.ContactRID(key, email), nil
 }

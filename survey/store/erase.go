@@ -27,8 +27,12 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 		if s.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
+		// An nps program's repeat answers are keyed by ask; the touches
+		// name every one of them.
+		asked := tx.Session(&gorm.Session{NewDB: true}).Model(&touchRow{}).Select("response_id").
+			Where("study_id = ? AND person = ? AND response_id <> ''", st.ID, hash)
 		var rows []responseRow
-		if err := q.Where("study_id = ? AND respondent = ?", st.ID, hash).Find(&rows).Error; err != nil {
+		if err := q.Where("study_id = ? AND (respondent = ? OR id IN (?))", st.ID, hash, asked).Find(&rows).Error; err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -36,11 +40,18 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 				return err
 			}
 		}
-		res := tx.Where("study_id = ? AND respondent = ?", st.ID, hash).Delete(&responseRow{})
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		res := tx.Where("study_id = ? AND id IN ?", st.ID, append(ids, "")).Delete(&responseRow{})
 		if res.Error != nil {
 			return res.Error
 		}
 		out.Responses = res.RowsAffected
+		if err := tx.Where("study_id = ? AND person = ?", st.ID, hash).Delete(&touchRow{}).Error; err != nil {
+			return err
+		}
 		// Webhook deliveries carry the answers: the erased go with them.
 		for _, r := range rows {
 			if err := tx.Where("study_id = ? AND delivery_id IN (?)", st.ID,
@@ -56,7 +67,13 @@ func (s *Store) EraseRespondent(ctx context.Context, studyID, rid string) (surve
 		if res.Error != nil {
 			return res.Error
 		}
-		// An NPS study's contact carries the email: it goes too.
+		// An NPS study's contact carries the email: it goes too, with its
+		// invitations.
+		if err := tx.Where("study_id = ? AND contact_id IN (?)", st.ID,
+			tx.Session(&gorm.Session{NewDB: true}).Model(&contactRow{}).Select("id").Where("study_id = ? AND rid = ?", st.ID, rid)).
+			Delete(&invitationRow{}).Error; err != nil {
+			return err
+		}
 		res = tx.Where("study_id = ? AND rid = ?", st.ID, rid).Delete(&contactRow{})
 		out.Contacts = res.RowsAffected
 		return res.Error

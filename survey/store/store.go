@@ -36,6 +36,7 @@ type Store struct {
 	cache     studyCache
 	medians   medianCache
 	committer *committer
+	persons   personKeyCache
 	path      string // the SQLite file; "" on PostgreSQL
 }
 

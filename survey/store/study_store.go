@@ -308,7 +308,7 @@ func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
 // not left to a chain of cascades.
 var ownedTables = []string{
 	"consent_versions", "responses", "cells", "tallies", "daily_tallies", "group_counts", "durations", "exposures",
-	"question_options", "questions", "webhook_attempts", "webhook_deliveries", "webhooks", "contacts",
+	"question_options", "questions", "webhook_attempts", "webhook_deliveries", "webhooks", "contacts", "touches", "invitations",
 }
 
 // storeError passes domain errors through and wraps the rest.

@@ -119,8 +119,17 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 	if st.Status != survey.StatusLive {
 		return survey.SubmitResult{}, notLive(st.Status)
 	}
-	answers, err := st.ParseAnswers(req.Answers)
 	v := &survey.ValidationError{}
+	ask := who.Token.Ask
+	if req.Ask != "" {
+		if msg := survey.AskProblem(req.Ask); msg != "" {
+			v.Add("ask", "%s", msg)
+		} else if ask != "" && ask != req.Ask {
+			v.Add("ask", "the token belongs to invitation %q", ask)
+		}
+		ask = req.Ask
+	}
+	answers, err := st.ParseAnswers(req.Answers)
 	var ve *survey.ValidationError
 	if errors.As(err, &ve) {
 		v.Errors = append(v.Errors, ve.Errors...)
@@ -134,7 +143,7 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 		now = req.At.UTC()
 	}
 	row := responseRow{
-		StudyID: st.ID, ID: survey.NewID(), Respondent: who.Hash, Grp: string(who.Group), Status: "complete",
+		StudyID: st.ID, ID: survey.NewID(), Respondent: st.ResponseKey(who.Token.RID, ask), Grp: string(who.Group), Status: "complete",
 		Attrs: jsonColumn[map[string]string]{who.Token.Attrs}, Locale: locale,
 		Device: survey.DeviceClass(req.UserAgent), CompletedAt: now, AnswersJSON: jsonColumn[survey.Answers]{answers},
 	}
@@ -177,7 +186,14 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 	row.Flags = st.QualityFlags(answers, row.DurationMs, median)
 	c := survey.NewCell(who.Token.Attrs, row.Device, survey.FrequencyBucket(row.Frequency))
 	row.CellID = c.ID
-	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers})
+	th, err := s.throttleOf(ctx, st, who, req.Ask, "")
+	if err != nil {
+		return survey.SubmitResult{}, err
+	}
+	if th != nil {
+		th.ask = ask
+	}
+	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers, throttle: th})
 }
 
 func notLive(status survey.Status) error {
