@@ -75,7 +75,9 @@ func (p *Program) EmailRate() int {
 
 // WidgetOrigin reports whether a page on origin may use the study's
 // public endpoints from the browser.
-func (s *Spec) WidgetOrigin(origin string) bool { return origin != "" && contains(s.WidgetOrigins, origin) }
+func (s *Spec) WidgetOrigin(origin string) bool {
+	return origin != "" && contains(s.WidgetOrigins, origin)
+}
 
 func (s *Spec) validateProgram(v *ValidationError) {
 	p := s.Program

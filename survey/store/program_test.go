@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brandlift/brandlift/survey/surveytest"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/store"
+	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
 // npsProgramJSON is an nps program: the score and a comment.
@@ -40,7 +40,9 @@ func newProgram(t *testing.T, s *store.Store, change func(in *survey.StudyInput)
 	return st
 }
 
-func npsAnswer(score int) map[string]any { return map[string]any{"nps": json.Number(strconv.Itoa(score))} }
+func npsAnswer(score int) map[string]any {
+	return map[string]any{"nps": json.Number(strconv.Itoa(score))}
+}
 
 func countRows(t *testing.T, s *store.Store, table, studyID string) int64 {
 	t.Helper()
