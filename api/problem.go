@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/store"
@@ -34,6 +35,8 @@ type Problem struct {
 	// Reason is why /readyz says not ready: unreachable, in_recovery,
 	// read_only, disk_full or write_failed.
 	Reason string `json:"reason,omitempty"`
+	// NextEligibleAt is when a throttled respondent may be asked again.
+	NextEligibleAt *time.Time `json:"next_eligible_at,omitempty"`
 
 	headers map[string]string
 	cause   error // logged server-side, never sent

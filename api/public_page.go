@@ -34,12 +34,11 @@ func (s *Server) surveyPage(c echo.Context) error {
 	if status, kind := notLiveMessage(st.Status); kind != "" {
 		return s.message(c, status, kind, st, lang)
 	}
-	id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
-	if err != nil {
-		return s.failure(c, st, lang, err, frontend.MessageDown)
-	}
-	if id != "" {
-		return s.message(c, http.StatusConflict, frontend.MessageAlreadyAnswered, st, lang)
+	if kind, err := s.answeredOrThrottled(c, st, who); err != nil || kind != "" {
+		if err != nil {
+			return s.failure(c, st, lang, err, frontend.MessageDown)
+		}
+		return s.message(c, http.StatusConflict, kind, st, lang)
 	}
 	full, err := s.store.GroupFull(ctx, st, who.Group)
 	if err != nil {
@@ -50,7 +49,52 @@ func (s *Server) surveyPage(c echo.Context) error {
 	}
 	page := s.pageModel(c, st, who, lang)
 	page.Started = st.StartStamp(who.Hash, time.Now())
+	preselectScore(&page, c.QueryParam("score"))
 	return s.html(c, http.StatusOK, "survey", &page, st)
+}
+
+// answeredOrThrottled says which message replaces the survey: already
+// answered (this respondent, or in an nps program this ask), throttled
+// (an nps program asking within the window), or "" to show the survey.
+func (s *Server) answeredOrThrottled(c echo.Context, st *survey.Study, who *store.Respondent) (string, error) {
+	ctx := c.Request().Context()
+	if st.ThrottleWindow() == 0 {
+		id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
+		if err != nil || id == "" {
+			return "", err
+		}
+		return frontend.MessageAlreadyAnswered, nil
+	}
+	e, err := s.store.Eligible(ctx, st, who, who.Token.Ask, time.Now().UTC())
+	switch {
+	case err != nil || e.Eligible:
+		return "", err
+	case e.Reason == "answered":
+		return frontend.MessageAlreadyAnswered, nil
+	}
+	return frontend.MessageThrottled, nil
+}
+
+// preselectScore checks the score an invitation's link chose (its
+// ?score=N) on the page's first nps question. Opening the link stores
+// nothing: the respondent confirms by sending the page, with a comment if
+// they like, so a mail scanner that follows every link counts nothing.
+func preselectScore(page *frontend.SurveyPage, score string) {
+	if score == "" {
+		return
+	}
+	for i := range page.Questions {
+		q := &page.Questions[i]
+		if q.Type != string(survey.NPSQuestion) {
+			continue
+		}
+		for j := range q.Scale {
+			if q.Scale[j].Label == score {
+				q.Scale[j].Checked, q.Value = true, score
+			}
+		}
+		return
+	}
 }
 
 // submitForm takes the page's plain form post: the path that works
@@ -98,6 +142,8 @@ func (s *Server) submitForm(c echo.Context) error {
 		return s.html(c, http.StatusUnprocessableEntity, "survey", &page, st)
 	case errors.Is(err, survey.ErrGroupFull):
 		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
+	case survey.IsThrottled(err):
+		return s.message(c, http.StatusConflict, frontend.MessageThrottled, st, lang)
 	case errors.Is(err, survey.ErrWaveClosed):
 		return s.message(c, http.StatusGone, frontend.MessageClosed, st, lang)
 	case errors.As(err, &conflict):

@@ -30,6 +30,9 @@ type SubmitBody struct {
 	// ConsentVersion is the consent version shown to the respondent, when
 	// the client shows the text itself; 0 or absent means the current one.
 	ConsentVersion int `json:"consent_version"`
+	// Ask is the widget's ask id (from eligibility) in an nps program:
+	// each ask is answered once, and the throttle window applies.
+	Ask string `json:"ask"`
 }
 
 // SubmitReply says where a submission went.
@@ -50,13 +53,18 @@ func (s *Server) submitResponse(c echo.Context) error {
 	if in.Token == "" {
 		return badParam("token", "is required")
 	}
+	if pk := c.Param("public_key"); pk != "" {
+		if t, err := survey.PeekToken(in.Token); err == nil && t.Study != pk {
+			return badParam("token", "is for another study than the path names")
+		}
+	}
 	raw, err := decodeAnswers(body)
 	if err != nil {
 		return err
 	}
 	res, err := s.store.Submit(c.Request().Context(), survey.SubmitRequest{
 		Token: in.Token, Answers: raw, Locale: in.Locale, Started: in.Started, StartedAt: in.StartedAt, DurationMs: in.DurationMs,
-		Consent: in.Consent, ConsentVersion: in.ConsentVersion, UserAgent: c.Request().UserAgent(),
+		Consent: in.Consent, ConsentVersion: in.ConsentVersion, Ask: in.Ask, UserAgent: c.Request().UserAgent(),
 	})
 	if err != nil {
 		return submitError(err)
@@ -85,6 +93,7 @@ func decodeAnswers(body []byte) (map[string]any, error) {
 // submitError maps the outcomes of a submission to problems.
 func submitError(err error) error {
 	var conflict *survey.ConflictError
+	var throttled *survey.ThrottledError
 	switch {
 	case errors.Is(err, survey.ErrTokenExpired):
 		p := newProblem(http.StatusForbidden, "token-expired", "the survey link has expired")
@@ -102,6 +111,11 @@ func submitError(err error) error {
 		return newProblem(http.StatusConflict, "survey-full", err.Error())
 	case errors.Is(err, survey.ErrWaveClosed):
 		return newProblem(http.StatusConflict, "wave-closed", err.Error())
+	case errors.As(err, &throttled):
+		p := newProblem(http.StatusConflict, "throttled", err.Error())
+		until := throttled.Until.UTC()
+		p.NextEligibleAt = &until
+		return p
 	case errors.As(err, &conflict):
 		return err
 	}

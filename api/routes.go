@@ -66,6 +66,9 @@ func (s *Server) routes() []route {
 
 		{http.MethodPost, "/api/v1/public/responses", public, s.submitResponse},
 		{http.MethodGet, "/api/v1/public/studies/:public_key/assignment", public, s.assignment},
+		{http.MethodGet, "/api/v1/public/studies/:public_key/eligibility", public, s.withStudyCORS(s.eligibility)},
+		{http.MethodPost, "/api/v1/public/studies/:public_key/prompts", public, s.withStudyCORS(s.prompt)},
+		{http.MethodPost, "/api/v1/public/studies/:public_key/responses", public, s.withStudyCORS(s.submitStudyResponse)},
 		{http.MethodGet, "/px/:public_key", public, s.pixel},
 		{http.MethodGet, "/s/:public_key", public, s.surveyPage},
 		{http.MethodPost, "/s/:public_key", public, s.submitForm},
@@ -92,6 +95,11 @@ func (s *Server) register() {
 			h = limiter.middleware(h)
 		}
 		s.echo.Add(r.method, r.path, h)
+	}
+	// Preflights sit outside the table: they are part of CORS, not of the
+	// API, and name no operation of their own.
+	for _, p := range corsPaths {
+		s.echo.OPTIONS(p, s.preflight)
 	}
 	s.registerPages()
 }

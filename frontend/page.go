@@ -156,6 +156,7 @@ type MessagePage struct {
 const (
 	MessageThanks          = "thanks"
 	MessageAlreadyAnswered = "already_answered"
+	MessageThrottled       = "throttled" // an nps program asked too soon after the last answer or dismissal
 	MessageNotStarted      = "not_started" // draft
 	MessagePaused          = "paused"
 	MessageClosed          = "closed"

@@ -129,6 +129,11 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 		}
 		ask = req.Ask
 	}
+	// A brand-lift respondent answers once: an ask would let them answer
+	// again under another key.
+	if ask != "" && st.Kind != survey.KindNPS {
+		v.Add("ask", "asks belong to nps programs; this study is %s", st.Kind)
+	}
 	answers, err := st.ParseAnswers(req.Answers)
 	var ve *survey.ValidationError
 	if errors.As(err, &ve) {

@@ -1,0 +1,201 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brandlift/brandlift/survey"
+)
+
+// npsProgram launches an nps study that throttles for 30 days and lets
+// the widget run on http://shop.test.
+func npsProgram(app *testApp, change func(b map[string]any)) survey.Study {
+	return app.launched(func(b map[string]any) {
+		b["kind"], b["name"] = "nps", "NPS-программа"
+		delete(b, "control_share")
+		qs := b["questions"].([]any)
+		b["questions"] = []any{qs[1], qs[3]} // nps, why
+		b["throttle_days"] = 30
+		b["widget_origins"] = []string{"http://shop.test"}
+		if change != nil {
+			change(b)
+		}
+	})
+}
+
+func (a *testApp) responseCount(studyID string) int64 {
+	a.t.Helper()
+	var n int64
+	if err := a.store.DB().Table("responses").Where("study_id = ?", studyID).Count(&n).Error; err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+// TestWidgetEndpoints walks what the widget does: eligibility with a new
+// ask, the shown event, the answer, and the next visit inside the window;
+// CORS lets the listed origin in and refuses any other before anything
+// is stored; the survey page says a throttled respondent answered
+// recently.
+func TestWidgetEndpoints(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := npsProgram(app, nil)
+		base := "/api/v1/public/studies/" + st.PublicKey
+		tok := app.links(st, map[string]any{"rid": "w-1", "locale": "en"})[0].Token
+		shop := []string{"Origin", "http://shop.test"}
+
+		var e Eligibility
+		res := app.do("GET", base+"/eligibility?t="+url.QueryEscape(tok), "", nil, shop...).status(http.StatusOK)
+		res.decode(&e)
+		if !e.Eligible || survey.AskProblem(e.Ask) != "" || e.Survey == nil || e.Survey.Locale != "en" ||
+			e.Survey.Question.Key != "nps" || !strings.Contains(e.Survey.Question.Text, "recommend") || e.Survey.Comment == nil {
+			t.Fatalf("eligibility %+v %+v", e, e.Survey)
+		}
+		if res.Header().Get("Access-Control-Allow-Origin") != "http://shop.test" || !strings.Contains(res.Header().Get("Vary"), "Origin") {
+			t.Errorf("CORS headers %v", res.Header())
+		}
+		p := app.do("GET", base+"/eligibility?t="+url.QueryEscape(tok), "", nil, "Origin", "http://evil.test").
+			status(http.StatusForbidden).problem()
+		if !strings.HasSuffix(p.Type, "origin-not-allowed") || p.fields()[0] != "Origin" {
+			t.Errorf("foreign origin: %+v", p)
+		}
+
+		// The browser's preflight before a POST.
+		pre := func(origin string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest("OPTIONS", base+"/responses", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "content-type")
+			rec := httptest.NewRecorder()
+			app.srv.Handler().ServeHTTP(rec, req)
+			return rec
+		}
+		if rec := pre("http://shop.test"); rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != "http://shop.test" ||
+			!strings.Contains(rec.Header().Get("Access-Control-Allow-Headers"), "Content-Type") {
+			t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+		}
+		if rec := pre("http://evil.test"); rec.Code != http.StatusForbidden || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("foreign preflight: %d %v", rec.Code, rec.Header())
+		}
+
+		var pr PromptReply
+		app.do("POST", base+"/prompts", "", map[string]any{"token": tok, "ask": e.Ask, "event": "shown"}, shop...).status(http.StatusOK).decode(&pr)
+		if !pr.Recorded {
+			t.Error("shown not recorded")
+		}
+		app.do("POST", base+"/prompts", "", map[string]any{"token": tok, "ask": e.Ask, "event": "shown"}, shop...).status(http.StatusOK).decode(&pr)
+		if pr.Recorded {
+			t.Error("shown recorded twice for one ask")
+		}
+		p = app.do("POST", base+"/prompts", "", map[string]any{"token": tok, "ask": e.Ask, "event": "clicked"}).status(http.StatusBadRequest).problem()
+		if p.fields()[0] != "event" {
+			t.Errorf("bad event: %+v", p)
+		}
+
+		// A page elsewhere cannot answer for anyone: refused, nothing stored.
+		other := app.links(st, map[string]any{"rid": "w-2"})[0].Token
+		app.do("POST", base+"/responses", "", map[string]any{"token": other, "ask": "x1", "answers": map[string]any{"nps": 0}},
+			"Origin", "http://evil.test").status(http.StatusForbidden)
+		if n := app.responseCount(st.ID); n != 0 {
+			t.Fatalf("%d responses stored from a foreign origin", n)
+		}
+
+		answer := map[string]any{"token": tok, "ask": e.Ask, "answers": map[string]any{"nps": 3, "why": "долго грузится"}}
+		var sr SubmitReply
+		app.do("POST", base+"/responses", "", answer, shop...).status(http.StatusCreated).decode(&sr)
+		app.do("POST", base+"/responses", "", answer, shop...).status(http.StatusOK).decode(&sr)
+		if sr.Status != "duplicate" {
+			t.Errorf("the same ask again: %+v", sr)
+		}
+
+		// The next visit, inside the window.
+		e = Eligibility{}
+		app.do("GET", base+"/eligibility?t="+url.QueryEscape(tok), "", nil, shop...).status(http.StatusOK).decode(&e)
+		if e.Eligible || e.Reason != "throttled" || e.NextEligibleAt == nil || e.Survey != nil ||
+			e.NextEligibleAt.Sub(time.Now()) < 29*24*time.Hour || e.NextEligibleAt.Sub(time.Now()) > 31*24*time.Hour {
+			t.Fatalf("eligibility after the answer: %+v", e)
+		}
+		p = app.do("POST", base+"/responses", "", map[string]any{"token": tok, "ask": "second", "answers": map[string]any{"nps": 10}}, shop...).
+			status(http.StatusConflict).problem()
+		if !strings.HasSuffix(p.Type, ":throttled") || p.NextEligibleAt == nil || !p.NextEligibleAt.Equal(*e.NextEligibleAt) {
+			t.Errorf("throttled problem %+v", p)
+		}
+		if n := app.responseCount(st.ID); n != 1 {
+			t.Fatalf("%d responses, want 1", n)
+		}
+		page := app.do("GET", "/s/"+st.PublicKey+"?t="+url.QueryEscape(tok), "", nil).status(http.StatusConflict)
+		if !strings.Contains(page.Body.String(), "You answered us recently") {
+			t.Errorf("throttled page: %s", page.Body.String())
+		}
+
+		// The widget's path names the study: another study's token is refused.
+		bl := app.launched(nil)
+		blTok := app.links(bl, map[string]any{"rid": "b-1", "group": "exposed"})[0].Token
+		p = app.do("POST", base+"/responses", "", map[string]any{"token": blTok, "answers": map[string]any{"nps": 1}}).
+			status(http.StatusBadRequest).problem()
+		if p.fields()[0] != "token" {
+			t.Errorf("another study's token: %+v", p)
+		}
+		p = app.do("GET", "/api/v1/public/studies/"+bl.PublicKey+"/eligibility?t="+url.QueryEscape(blTok), "", nil).
+			status(http.StatusConflict).problem()
+		if !strings.HasSuffix(p.Type, "not-nps") {
+			t.Errorf("brand lift eligibility: %+v", p)
+		}
+		// A brand-lift respondent answers once: an ask is refused.
+		p = app.do("POST", "/api/v1/public/responses", "", map[string]any{"token": blTok, "ask": "again",
+			"answers": map[string]any{"recall": "yes", "nps": 9, "csat": 4}}).status(http.StatusUnprocessableEntity).problem()
+		if p.fields()[0] != "ask" {
+			t.Errorf("ask on a brand-lift study: %+v", p)
+		}
+	})
+}
+
+// TestScoreLinks: an invitation's score link opens the page with the
+// score chosen and stores nothing, however often it is opened (a mail
+// scanner follows every link); the respondent's send stores one response,
+// and the link then says it was answered.
+func TestScoreLinks(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := npsProgram(app, nil)
+		stored, err := app.store.Study(context.Background(), st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := stored.SignToken(&survey.Token{Study: st.PublicKey, RID: "c_1", Ask: "inv1", Locale: "ru"})
+		link := "/s/" + st.PublicKey + "?t=" + url.QueryEscape(tok) + "&score=3"
+		checked := regexp.MustCompile(`value="3"[^>]*checked|checked[^>]*value="3"`)
+		for range 3 {
+			body := app.do("GET", link, "", nil).status(http.StatusOK).Body.String()
+			if !checked.MatchString(body) {
+				t.Fatalf("score 3 not chosen on the page")
+			}
+		}
+		if n := app.responseCount(st.ID); n != 0 {
+			t.Fatalf("%d responses from opening a link", n)
+		}
+		form := url.Values{"t": {tok}, "q.nps": {"3"}, "q.why": {"дорого"}}
+		for range 2 {
+			app.do("POST", "/s/"+st.PublicKey, "", form.Encode(), "Content-Type", "application/x-www-form-urlencoded").status(http.StatusSeeOther)
+		}
+		if n := app.responseCount(st.ID); n != 1 {
+			t.Fatalf("%d responses, want 1", n)
+		}
+		body := app.do("GET", link, "", nil).status(http.StatusConflict).Body.String()
+		if !strings.Contains(body, "Вы уже ответили") {
+			t.Errorf("answered link: %s", body)
+		}
+		var ch struct {
+			Channel string
+		}
+		app.store.DB().Table("touches").Select("channel").Where("study_id = ? AND kind = 'answered'", st.ID).Take(&ch)
+		if ch.Channel != survey.ChannelEmail {
+			t.Errorf("channel %q, want email", ch.Channel)
+		}
+	})
+}
