@@ -30,10 +30,15 @@ func forEachDB(t *testing.T, fn func(t *testing.T, app *testApp)) {
 	})
 }
 
-func newTestApp(t *testing.T, s *store.Store) *testApp {
+// newTestApp builds the app on s; changes adjust its configuration.
+func newTestApp(t *testing.T, s *store.Store, changes ...func(*Config)) *testApp {
 	t.Helper()
 	app := &testApp{t: t, store: s, keys: map[survey.Role]string{}, logBuf: &syncBuffer{}}
-	app.srv = New(Config{Store: s, Logger: testLogger(app.logBuf), BaseURL: "http://brandlift.test", Version: "test"})
+	cfg := Config{Store: s, Logger: testLogger(app.logBuf), BaseURL: "http://brandlift.test", Version: "test"}
+	for _, change := range changes {
+		change(&cfg)
+	}
+	app.srv = New(cfg)
 	for _, r := range []survey.Role{survey.RoleAdmin, survey.RoleMarketer, survey.RoleAnalyst} {
 		_, plain, err := s.CreateAPIKey(context.Background(), "test "+string(r), r)
 		if err != nil {

@@ -39,6 +39,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/studies/:id/consent", marketer, s.consentVersions},
 		{http.MethodPost, "/api/v1/studies/:id/contacts", marketer, s.importContacts},
 		{http.MethodGet, "/api/v1/studies/:id/contacts", marketer, s.listContacts},
+		{http.MethodPost, "/api/v1/studies/:id/invitations", marketer, s.sendInvitations},
+		{http.MethodGet, "/api/v1/studies/:id/invitations", marketer, s.listInvitations},
 		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},
 		{http.MethodGet, "/api/v1/studies/:id/results/trend", analyst, s.resultsTrend},
 		{http.MethodGet, "/api/v1/studies/:id/results/text/:question", analyst, s.resultsText},
@@ -73,7 +75,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/s/:public_key", public, s.surveyPage},
 		{http.MethodPost, "/s/:public_key", public, s.submitForm},
 		{http.MethodGet, "/s/:public_key/thanks", public, s.thanks},
+		{http.MethodGet, "/u/:public_key", public, s.unsubscribePage},
+		{http.MethodPost, "/u/:public_key", public, s.unsubscribe},
 		{http.MethodGet, "/static/*", public, echo.WrapHandler(frontend.Static())},
+		{http.MethodGet, "/w/nps.js", public, echo.WrapHandler(frontend.Widget())},
 	}
 }
 

@@ -30,6 +30,13 @@ type Config struct {
 	// doubling after each (default 5 s); WebhookPoll how often the outbox
 	// is read (default 1 s).
 	WebhookBackoff, WebhookPoll time.Duration
+	// SMTPURL is the server invitations are sent through (see
+	// parseSMTPURL); "" sends none. MailFrom is their From address.
+	SMTPURL, MailFrom string
+	// MailBackoff is the wait after an invitation's first temporary
+	// failure, doubling after each (default 1 min); MailPoll how often the
+	// queue is read (default 2 s).
+	MailBackoff, MailPoll time.Duration
 }
 
 // Server is the Brandlift HTTP application.

@@ -150,13 +150,22 @@ type MessagePage struct {
 	// EndURL is where the thank-you page sends the respondent on, if the
 	// study names a site.
 	EndURL string
+	// Form is a confirmation the page asks for (unsubscribing).
+	Form *MessageForm
+}
+
+// MessageForm is a one-button form that posts a token back.
+type MessageForm struct {
+	Action, Token string
 }
 
 // Kinds of message pages.
 const (
 	MessageThanks          = "thanks"
 	MessageAlreadyAnswered = "already_answered"
-	MessageThrottled       = "throttled" // an nps program asked too soon after the last answer or dismissal
+	MessageThrottled       = "throttled"   // an nps program asked too soon after the last answer or dismissal
+	MessageUnsubscribe     = "unsubscribe" // confirm unsubscribing from invitation emails
+	MessageUnsubscribed    = "unsubscribed"
 	MessageNotStarted      = "not_started" // draft
 	MessagePaused          = "paused"
 	MessageClosed          = "closed"

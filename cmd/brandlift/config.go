@@ -22,6 +22,10 @@ const (
 	// envWebhookPrivate lets webhooks reach loopback and private networks.
 	envWebhookPrivate = "BRANDLIFT_WEBHOOK_ALLOW_PRIVATE"
 	envLogFmt         = "BRANDLIFT_LOG_FORMAT"
+	// envSMTP is the server invitation emails go through; envMailFrom
+	// their From address.
+	envSMTP     = "BRANDLIFT_SMTP_URL"
+	envMailFrom = "BRANDLIFT_SMTP_FROM"
 	defaultRate       = 120
 )
 

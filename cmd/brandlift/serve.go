@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"os/signal"
 	"syscall"
 	"time"
@@ -54,20 +55,34 @@ func serverFlags(fs *flag.FlagSet) func(stderr io.Writer) (serveOptions, *slog.L
 	rate := rateFlag(fs)
 	private := fs.Bool("webhook-allow-private", envOr(envWebhookPrivate, "") == "true",
 		"let webhooks reach loopback and private networks, for receivers on your own network (env "+envWebhookPrivate+"=true)")
+	smtpURL := fs.String("smtp-url", envOr(envSMTP, ""),
+		"SMTP server for nps invitations: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465; empty sends none (env "+envSMTP+")")
+	mailFrom := fs.String("smtp-from", envOr(envMailFrom, ""), "From address of invitations; default Brandlift <brandlift@BASE-URL-HOST> (env "+envMailFrom+")")
 	newLog := logFlags(fs)
 	return func(stderr io.Writer) (serveOptions, *slog.Logger, error) {
 		if err := checkRate(*rate); err != nil {
 			return serveOptions{}, nil, err
 		}
+		if *smtpURL != "" {
+			if err := api.CheckSMTPURL(*smtpURL); err != nil {
+				return serveOptions{}, nil, fmt.Errorf("-smtp-url (%s): %w", envSMTP, err)
+			}
+		}
+		if *mailFrom != "" {
+			if _, err := mail.ParseAddress(*mailFrom); err != nil {
+				return serveOptions{}, nil, fmt.Errorf("-smtp-from (%s): %q is not an address: %w", envMailFrom, *mailFrom, err)
+			}
+		}
 		log, err := newLog(stderr)
-		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate, webhookPrivate: *private}, log, err
+		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate, webhookPrivate: *private, smtpURL: *smtpURL, mailFrom: *mailFrom}, log, err
 	}
 }
 
 type serveOptions struct {
-	addr, baseURL  string
-	rate           int
-	webhookPrivate bool
+	addr, baseURL     string
+	rate              int
+	webhookPrivate    bool
+	smtpURL, mailFrom string
 }
 
 // serve listens until ctx ends, then lets in-flight requests finish.
@@ -80,7 +95,7 @@ func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logge
 		o.baseURL = "http://" + ln.Addr().String()
 	}
 	srv := api.New(api.Config{Store: st, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version(),
-		WebhookAllowPrivate: o.webhookPrivate})
+		WebhookAllowPrivate: o.webhookPrivate, SMTPURL: o.smtpURL, MailFrom: o.mailFrom})
 	httpSrv := srv.HTTPServer(o.addr)
 	// The webhook worker stops with the server; what it was sending is
 	// sent again after the restart, with the same webhook-id.
@@ -88,6 +103,11 @@ func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logge
 	hooksDone := make(chan struct{})
 	go func() { defer close(hooksDone); srv.RunWebhooks(hooksCtx) }()
 	defer func() { stopHooks(); <-hooksDone }()
+	// So does the mailer; an email in flight is finished and recorded.
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); srv.RunMailer(mailCtx) }()
+	defer func() { stopMail(); <-mailDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	log.Info("serving", "url", o.baseURL, "db", st.Dialect(), "version", version())

@@ -1,0 +1,1 @@
+/* Brandlift NPS widget: being written (see api/browser_widget_test.go). */
