@@ -35,6 +35,8 @@ type resultsBody struct {
 	// the last period against the one before.
 	TrendNote string
 	Changes   *changesView
+	// Channels is an nps program's response rate by channel.
+	Channels *channelsView
 	// SegmentTitle names the segment ("Возраст × Пол"); SegmentNotes say
 	// what the "other" level pools.
 	SegmentTitle string
@@ -208,6 +210,7 @@ func newResultsBody(lang string, st *survey.Study, sel selection, r *results.Rep
 	b.Frequency = frequencyCharts(lang, st, r)
 	b.Trend = trendChart(lang, st, r, trend)
 	b.TrendNote, b.Changes = trendChanges(lang, st, trend)
+	b.Channels = newChannelsView(lang, trend)
 	b.Stratified = newStratifiedView(lang, st, r, lifts)
 	b.Cells, b.Waves = newCellsView(lang, st, r), newWavesView(lang, st, r)
 	b.Notices = sel.Notices

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
@@ -123,6 +124,17 @@ func TestInvitationEmails(t *testing.T) {
 		app.do("GET", u.RequestURI(), "", nil).status(http.StatusConflict)
 		if n := app.responseCount(st.ID); n != 1 {
 			t.Fatalf("%d responses, want exactly 1", n)
+		}
+		// The tracker counts it as an email answer: 1 of 3 sent.
+		var trend struct{ Channels []results.ChannelRate }
+		app.do("GET", path+"/results/trend", survey.RoleAnalyst, nil).status(http.StatusOK).decode(&trend)
+		if len(trend.Channels) != 3 || trend.Channels[0].Channel != "email" || trend.Channels[0].Asked != 3 ||
+			trend.Channels[0].Answered != 1 || trend.Channels[0].Rate == nil || *trend.Channels[0].Rate != 1.0/3 {
+			t.Errorf("channels %+v", trend.Channels)
+		}
+		dash := app.signIn(survey.RoleAnalyst, "ru").get("/dashboard/studies/" + st.ID + "/results").status(http.StatusOK).Body.String()
+		if !regexp.MustCompile(`(?s)data-channels.*Email-приглашения</td><td[^>]*>3</td><td[^>]*>1</td><td[^>]*>—</td><td[^>]*>33,3`).MatchString(dash) {
+			t.Errorf("the tracker has no email response rate of 1 in 3")
 		}
 
 		// The bounce is on the invitation and the contact.

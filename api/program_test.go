@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/results"
 )
 
 // npsProgram launches an nps study that throttles for 30 days and lets
@@ -128,6 +129,12 @@ func TestWidgetEndpoints(t *testing.T) {
 		}
 		if n := app.responseCount(st.ID); n != 1 {
 			t.Fatalf("%d responses, want 1", n)
+		}
+		var trend struct{ Channels []results.ChannelRate }
+		app.do("GET", "/api/v1/studies/"+st.ID+"/results/trend", survey.RoleAnalyst, nil).status(http.StatusOK).decode(&trend)
+		if len(trend.Channels) != 3 || trend.Channels[1].Channel != "widget" || trend.Channels[1].Asked != 1 ||
+			trend.Channels[1].Answered != 1 || trend.Channels[2].Rate != nil {
+			t.Errorf("channels %+v", trend.Channels)
 		}
 		page := app.do("GET", "/s/"+st.PublicKey+"?t="+url.QueryEscape(tok), "", nil).status(http.StatusConflict)
 		if !strings.Contains(page.Body.String(), "You answered us recently") {

@@ -28,6 +28,9 @@ type Trend struct {
 	// (absent without one).
 	RollingDays int           `json:"rolling_days,omitempty"`
 	Periods     []TrendPeriod `json:"periods"`
+	// Channels are an nps program's response rates by channel since the
+	// study began (absent for brand-lift studies).
+	Channels []ChannelRate `json:"channels,omitempty"`
 }
 
 // TrendPeriod is one day, ISO week or month in the study's time zone.

@@ -64,7 +64,16 @@ func (s *Store) ResultsTrend(ctx context.Context, studyID, interval string, o re
 	if err != nil {
 		return nil, err
 	}
-	return results.BuildTrend(st, data, interval, o)
+	t, err := results.BuildTrend(st, data, interval, o)
+	if err != nil || st.Kind != survey.KindNPS {
+		return t, err
+	}
+	counts, err := s.channelCounts(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	t.Channels = results.BuildChannelRates(counts, t.Confidence)
+	return t, nil
 }
 
 // loadTallies reads the study's counts in two queries.
