@@ -122,4 +122,3 @@ func RenderMail(m *InvitationMail) (text, html []byte, err error) {
 	}
 	return t.Bytes(), h.Bytes(), nil
 }
-
