@@ -70,17 +70,17 @@ func (m *InvitationMail) T(key string) string { return T(m.Lang, key) }
 var mailHTML = htmltemplate.Must(htmltemplate.New("mail").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.Subject}}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7"><tr><td align="center" style="padding:24px 8px">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7"><tr><td align="center" style="padding:16px 4px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:12px">
 <tr><td style="padding:28px 24px 8px;font-size:16px;line-height:1.5">
 <p style="margin:0 0 12px">{{.Hello}}</p>
 <p style="margin:0 0 16px">{{.Intro}}</p>
 <h1 style="margin:0 0 20px;font-size:20px;line-height:1.35">{{.Question}}</h1>
 </td></tr>
-<tr><td style="padding:0 16px">
+<tr><td style="padding:0 8px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>
 {{- range .Scores}}
-<td align="center" style="padding:2px"><a href="{{.URL}}" style="display:block;min-width:26px;padding:10px 0;border:1px solid #c9ced6;border-radius:6px;background:#f8f9fb;color:#1f2328;font-size:16px;font-weight:600;text-decoration:none">{{.N}}</a></td>
+<td align="center" width="9%" style="padding:1px"><a href="{{.URL}}" style="display:block;padding:10px 0;border:1px solid #c9ced6;border-radius:6px;background:#f8f9fb;color:#1f2328;font-size:16px;font-weight:600;text-decoration:none">{{.N}}</a></td>
 {{- end}}
 </tr></table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>

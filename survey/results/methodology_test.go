@@ -58,6 +58,7 @@ var notFields = map[string]bool{
 	"control_share": true, "planned_split": true, "fixed": true, "stratify": true, "valid_values": true,
 	"z_test": true, "welch_t": true, "nps_diff": true, "started_at": true, "duration_ms": true, "holm": true, "exclude_from_norms": true, "completes": true, "target_per_group": true,
 	"power_proportions_2indep": true, "samplesize_proportions_2indep_onetail": true,
+	"email": true, "widget": true, "link": true, "throttle_days": true, "throttled": true,
 }
 
 // TestMethodologyMatchesTheReport: docs/METHODOLOGY.md explains every field
