@@ -26,7 +26,7 @@ const (
 	// their From address.
 	envSMTP     = "BRANDLIFT_SMTP_URL"
 	envMailFrom = "BRANDLIFT_SMTP_FROM"
-	defaultRate       = 120
+	defaultRate = 120
 )
 
 func envOr(name, fallback string) string {
