@@ -119,7 +119,7 @@ func TestWidgetEndpoints(t *testing.T) {
 		e = Eligibility{}
 		app.do("GET", base+"/eligibility?t="+url.QueryEscape(tok), "", nil, shop...).status(http.StatusOK).decode(&e)
 		if e.Eligible || e.Reason != "throttled" || e.NextEligibleAt == nil || e.Survey != nil ||
-			e.NextEligibleAt.Sub(time.Now()) < 29*24*time.Hour || e.NextEligibleAt.Sub(time.Now()) > 31*24*time.Hour {
+			time.Until(*e.NextEligibleAt) < 29*24*time.Hour || time.Until(*e.NextEligibleAt) > 31*24*time.Hour {
 			t.Fatalf("eligibility after the answer: %+v", e)
 		}
 		p = app.do("POST", base+"/responses", "", map[string]any{"token": tok, "ask": "second", "answers": map[string]any{"nps": 10}}, shop...).
