@@ -70,15 +70,11 @@ func (s *Server) importContacts(c echo.Context) error {
 
 // listContacts answers GET /api/v1/studies/{id}/contacts, by id, paged.
 func (s *Server) listContacts(c echo.Context) error {
-	st, err := s.study(c)
+	st, limit, cursor, err := s.studyAndPage(c)
 	if err != nil {
 		return err
 	}
-	limit, err := pageLimit(c, 100, 1000)
-	if err != nil {
-		return err
-	}
-	cs, next, err := s.store.Contacts(c.Request().Context(), st.ID, limit, c.QueryParam("cursor"))
+	cs, next, err := s.store.Contacts(c.Request().Context(), st.ID, limit, cursor)
 	if err != nil {
 		return err
 	}

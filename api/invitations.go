@@ -50,16 +50,12 @@ func (s *Server) sendInvitations(c echo.Context) error {
 
 // listInvitations pages through a study's invitations, newest first.
 func (s *Server) listInvitations(c echo.Context) error {
-	st, err := s.study(c)
-	if err != nil {
-		return err
-	}
-	limit, err := pageLimit(c, 100, 1000)
+	st, limit, cursor, err := s.studyAndPage(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	list, next, err := s.store.Invitations(ctx, st.ID, limit, c.QueryParam("cursor"))
+	list, next, err := s.store.Invitations(ctx, st.ID, limit, cursor)
 	if err != nil {
 		return err
 	}

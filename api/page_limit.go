@@ -3,6 +3,7 @@ package api
 import (
 	"strconv"
 
+	"github.com/brandlift/brandlift/survey"
 	"github.com/labstack/echo/v4"
 )
 
@@ -18,4 +19,16 @@ func pageLimit(c echo.Context, def, most int) (int, error) {
 		return 0, badParam("limit", "must be an integer from 1 to %d, got %q", most, v)
 	}
 	return n, nil
+}
+
+// studyAndPage reads what a paged list under one study needs: the study the
+// caller may see, the limit (100 by default, 1000 at most) and the cursor.
+func (s *Server) studyAndPage(c echo.Context) (st *survey.Study, limit int, cursor string, err error) {
+	if st, err = s.study(c); err != nil {
+		return nil, 0, "", err
+	}
+	if limit, err = pageLimit(c, 100, 1000); err != nil {
+		return nil, 0, "", err
+	}
+	return st, limit, c.QueryParam("cursor"), nil
 }

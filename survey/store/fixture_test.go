@@ -30,6 +30,13 @@ const studyJSON = `{
 // newLiveStudy creates the fixture study with changes applied, launched.
 func newLiveStudy(t *testing.T, s *store.Store, change func(in *survey.StudyInput)) *survey.Study {
 	t.Helper()
+	return launchStudy(t, s, studyJSON, change)
+}
+
+// launchStudy creates the study the JSON describes, with changes applied,
+// and launches it.
+func launchStudy(t *testing.T, s *store.Store, studyJSON string, change func(in *survey.StudyInput)) *survey.Study {
+	t.Helper()
 	var in survey.StudyInput
 	if err := json.Unmarshal([]byte(studyJSON), &in); err != nil {
 		t.Fatal(err)

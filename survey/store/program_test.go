@@ -20,24 +20,10 @@ const npsProgramJSON = `{
   {"key":"why","type":"text","required":false,"text":{"ru":"Почему?","en":"Why?"}}
  ]}`
 
+// newProgram creates the nps program with changes applied, launched.
 func newProgram(t *testing.T, s *store.Store, change func(in *survey.StudyInput)) *survey.Study {
 	t.Helper()
-	var in survey.StudyInput
-	if err := json.Unmarshal([]byte(npsProgramJSON), &in); err != nil {
-		t.Fatal(err)
-	}
-	if change != nil {
-		change(&in)
-	}
-	ctx := context.Background()
-	st, err := s.CreateStudy(ctx, &in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err = s.Transition(ctx, st.ID, survey.Launch); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return launchStudy(t, s, npsProgramJSON, change)
 }
 
 func npsAnswer(score int) map[string]any {
