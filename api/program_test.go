@@ -186,12 +186,29 @@ func TestScoreLinks(t *testing.T) {
 		if n := app.responseCount(st.ID); n != 0 {
 			t.Fatalf("%d responses from opening a link", n)
 		}
-		form := url.Values{"t": {tok}, "q.nps": {"3"}, "q.why": {"дорого"}}
+		// The score was answered in the email: the page is not timed, so
+		// an instant confirmation is no speeder. The same link without a
+		// score is timed as usual.
+		stamp := regexp.MustCompile(`name="started" value="([^"]*)"`)
+		started := stamp.FindStringSubmatch(app.do("GET", link, "", nil).Body.String())
+		if started == nil || started[1] != "" {
+			t.Fatalf("score link page start stamp %q, want none", started)
+		}
+		plain := strings.TrimSuffix(link, "&score=3")
+		if m := stamp.FindStringSubmatch(app.do("GET", plain, "", nil).Body.String()); m == nil || m[1] == "" {
+			t.Errorf("plain link page start stamp %q, want one", m)
+		}
+		form := url.Values{"t": {tok}, "q.nps": {"3"}, "q.why": {"дорого"}, "started": {started[1]}}
 		for range 2 {
 			app.do("POST", "/s/"+st.PublicKey, "", form.Encode(), "Content-Type", "application/x-www-form-urlencoded").status(http.StatusSeeOther)
 		}
 		if n := app.responseCount(st.ID); n != 1 {
 			t.Fatalf("%d responses, want 1", n)
+		}
+		var flags string
+		app.store.DB().Table("responses").Select("flags").Where("study_id = ?", st.ID).Row().Scan(&flags)
+		if flags != "" {
+			t.Errorf("an instant confirmation of an emailed score flagged %q", flags)
 		}
 		body := app.do("GET", link, "", nil).status(http.StatusConflict).Body.String()
 		if !strings.Contains(body, "Вы уже ответили") {
