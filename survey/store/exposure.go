@@ -8,17 +8,24 @@ import (
 	"github.com/brandlift/brandlift/survey"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // maxLabel bounds the creative and placement labels an ad server sends.
 const maxLabel = 200
 
-// RecordImpression counts one impression for a respondent: first and last
-// seen, count, and the latest creative and placement. Closed studies
-// record nothing; the caller still answers with the pixel.
+// RecordImpression counts one impression of the exposure pixel for a
+// respondent: first and last seen, count, and the latest creative and
+// placement. It joins the impressions arriving meanwhile in one batch
+// (see impressionBatcher) and returns once that batch committed. Closed
+// studies and invalid rids record nothing; the caller still answers with
+// the pixel.
 func (s *Store) RecordImpression(ctx context.Context, st *survey.Study, imp survey.Impression) error {
-	return s.RecordImpressions(ctx, st, []survey.Impression{imp})
+	if st.Status == survey.StatusClosed || survey.RIDProblem(imp.RID) != "" {
+		return nil
+	}
+	now := time.Now().UTC()
+	return s.impressions.write(ctx, &impressionWrite{row: exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID),
+		FirstSeen: now, LastSeen: now, Count: int64(max(imp.Count, 1)), Creative: label(imp.Creative), Placement: label(imp.Placement)}})
 }
 
 // RecordImpressions records many impressions in one transaction, as an
@@ -28,36 +35,20 @@ func (s *Store) RecordImpressions(ctx context.Context, st *survey.Study, imps []
 		return nil
 	}
 	now := time.Now().UTC()
-	byRespondent := map[string]int{}
-	var rows []exposureRow
+	batch := make([]*impressionWrite, 0, len(imps))
 	for _, imp := range imps {
 		if survey.RIDProblem(imp.RID) != "" {
 			continue
 		}
-		count := max(imp.Count, 1)
-		hash := st.RespondentHash(imp.RID)
-		if i, ok := byRespondent[hash]; ok { // one row per respondent per statement
-			rows[i].Count += count
-			rows[i].Creative, rows[i].Placement = keep(rows[i].Creative, label(imp.Creative)), keep(rows[i].Placement, label(imp.Placement))
-			continue
-		}
-		byRespondent[hash] = len(rows)
-		rows = append(rows, exposureRow{StudyID: st.ID, Respondent: hash, FirstSeen: now, LastSeen: now,
-			Count: count, Creative: label(imp.Creative), Placement: label(imp.Placement)})
+		batch = append(batch, &impressionWrite{row: exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID),
+			FirstSeen: now, LastSeen: now, Count: int64(max(imp.Count, 1)), Creative: label(imp.Creative), Placement: label(imp.Placement)}})
 	}
-	if len(rows) == 0 {
+	if len(batch) == 0 {
 		return nil
 	}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "study_id"}, {Name: "respondent"}},
-		DoUpdates: clause.Assignments(map[string]any{
-			"count":     gorm.Expr("exposures.count + excluded.count"),
-			"last_seen": gorm.Expr("excluded.last_seen"),
-			"creative":  gorm.Expr("CASE WHEN excluded.creative = '' THEN exposures.creative ELSE excluded.creative END"),
-			"placement": gorm.Expr("CASE WHEN excluded.placement = '' THEN exposures.placement ELSE excluded.placement END"),
-		}),
-	}).CreateInBatches(rows, 500).Error
-	if err != nil {
+	if err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return upsertExposures(tx, mergeExposures(batch))
+	}); err != nil {
 		return fmt.Errorf("store: unable to record impressions: %w", err)
 	}
 	return nil

@@ -36,8 +36,10 @@ type Store struct {
 	cache     studyCache
 	medians   medianCache
 	committer *committer
-	persons   personKeyCache
-	path      string // the SQLite file; "" on PostgreSQL
+	// impressions batches the exposure pixel's writes.
+	impressions *impressionBatcher
+	persons     personKeyCache
+	path        string // the SQLite file; "" on PostgreSQL
 }
 
 // Dialect reports which database the store talks to.
@@ -149,6 +151,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.path = strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
 	}
 	s.committer = startCommitter(s)
+	s.impressions = startImpressionBatcher(s)
 	return s, nil
 }
 
@@ -193,10 +196,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close stops the batch writer, after it commits what it holds, and
+// Close stops the batch writers, after they commit what they hold, and
 // releases the database connections.
 func (s *Store) Close() error {
 	s.committer.stop()
+	s.impressions.stop()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
