@@ -32,38 +32,69 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) error {
 	o := loadOptions{}
 	fs.StringVar(&o.url, "url", "http://"+defaultAddr, "the server's base URL")
 	fs.StringVar(&o.key, "key", os.Getenv("BRANDLIFT_KEY"), "a marketer or admin API key (env BRANDLIFT_KEY)")
-	fs.IntVar(&o.responses, "responses", 2000, "valid respondents, one submission each")
+	fs.StringVar(&o.mode, "mode", modeSubmit, "submit (answers), pixel (impressions) or page (the survey page)")
+	fs.IntVar(&o.responses, "responses", 2000, "submit mode: valid respondents, one submission each")
+	fs.IntVar(&o.requests, "requests", 20000, "pixel and page modes: requests to send")
+	fs.IntVar(&o.respondents, "respondents", 1000, "pixel and page modes: distinct respondents (the pixel draws one at random per request)")
+	fs.Int64Var(&o.seed, "seed", 1, "pixel mode: the seed of the respondent draw")
 	fs.IntVar(&o.clients, "clients", 16, "concurrent clients")
 	fs.IntVar(&o.poison, "poison", 0, "poisoned respondents (a NUL in the text answer) mixed in")
 	fs.IntVar(&o.replay, "replay", 100, "how often each poisoned submission is sent")
 	fs.DurationVar(&o.patience, "patience", 2*time.Minute, "how long one submission keeps retrying through an outage")
-	fs.StringVar(&o.acked, "acked", "", "write one line per acknowledged response (rid, id, status) to this file")
+	fs.StringVar(&o.acked, "acked", "", "write one line per acknowledged response (rid, id, status), or in pixel mode per respondent (rid, impressions answered), to this file")
 	fs.Float64Var(&o.rate, "rate", 0, "submissions started per second, all clients together; 0 = as fast as answered")
-	fs.BoolVar(&o.strict, "strict", false, "exit 1 unless every valid respondent was acknowledged, none got a 500, and every poisoned submission got a 422")
+	fs.BoolVar(&o.strict, "strict", false, "exit 1 unless every valid respondent was acknowledged, none got a 500, and every poisoned submission got a 422 (pixel and page modes: unless every request got a 200)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
 	case o.key == "":
 		return usageErr("--key (or BRANDLIFT_KEY) is required")
-	case o.responses < 1 || o.clients < 1 || o.poison < 0 || o.replay < 1:
-		return usageErr("--responses, --clients and --replay must be positive, --poison not negative")
+	case o.responses < 1 || o.clients < 1 || o.poison < 0 || o.replay < 1 || o.requests < 1 || o.respondents < 1:
+		return usageErr("--responses, --requests, --respondents, --clients and --replay must be positive, --poison not negative")
+	case o.mode != modeSubmit && o.mode != modePixel && o.mode != modePage:
+		return usageErr("--mode must be submit, pixel or page, not %q", o.mode)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if o.mode != modeSubmit {
+		sum, err := runHits(ctx, o)
+		if err != nil {
+			return err
+		}
+		if err := printJSON(stdout, sum); err != nil {
+			return err
+		}
+		if o.strict {
+			return sum.check()
+		}
+		return nil
+	}
 	sum, err := runLoad(ctx, o)
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sum); err != nil {
+	if err := printJSON(stdout, sum); err != nil {
 		return err
 	}
 	if o.strict {
 		return sum.check()
 	}
 	return nil
+}
+
+// The modes of loadtest.
+const (
+	modeSubmit = "submit"
+	modePixel  = "pixel"
+	modePage   = "page"
+)
+
+// printJSON writes v indented, as the summaries are printed.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // check says what a strict run found wrong.
@@ -85,6 +116,10 @@ func (sum *loadSummary) check() error {
 }
 
 type loadOptions struct {
+	mode               string // modeSubmit, modePixel or modePage
+	requests           int    // pixel and page modes: GETs to send
+	respondents        int    // pixel and page modes: distinct respondents
+	seed               int64
 	url, key, acked    string
 	responses, clients int
 	poison, replay     int
@@ -113,6 +148,7 @@ type loadSummary struct {
 	Seconds  float64        `json:"seconds"`
 	PerSec   float64        `json:"acknowledged_per_second"`
 	P50Ms    float64        `json:"p50_ms"`
+	P95Ms    float64        `json:"p95_ms"`
 	P99Ms    float64        `json:"p99_ms"`
 }
 
@@ -163,26 +199,9 @@ func prepareLoad(ctx context.Context, o *loadOptions) (string, []job, error) {
 	if err := o.call(ctx, http.MethodPost, "/api/v1/studies/"+st.ID+"/launch", nil, http.StatusOK, nil); err != nil {
 		return "", nil, fmt.Errorf("loadtest: launch study: %w", err)
 	}
-	total := o.responses + o.poison
-	var jobs []job
-	for from := 0; from < total; from += api.MaxLinksPerCall {
-		var req api.LinksRequest
-		for i := from; i < min(total, from+api.MaxLinksPerCall); i++ {
-			g := "exposed"
-			if i%2 == 1 {
-				g = "control"
-			}
-			req.Respondents = append(req.Respondents, api.LinkRespondent{RID: "lt-" + strconv.Itoa(i), Group: survey.Group(g)})
-		}
-		var out struct {
-			Links []api.Link `json:"links"`
-		}
-		if err := o.call(ctx, http.MethodPost, "/api/v1/studies/"+st.ID+"/links", req, http.StatusOK, &out); err != nil {
-			return "", nil, fmt.Errorf("loadtest: mint links: %w", err)
-		}
-		for _, l := range out.Links {
-			jobs = append(jobs, job{rid: l.RID, token: l.Token})
-		}
+	jobs, err := mintLinks(ctx, o, st.ID, o.responses+o.poison, "lt-")
+	if err != nil {
+		return "", nil, err
 	}
 	// Poisoned respondents are the last o.poison links; spread their
 	// replays evenly among the valid submissions.
@@ -208,6 +227,32 @@ func prepareLoad(ctx context.Context, o *loadOptions) (string, []job, error) {
 		mixed = append(mixed, p)
 	}
 	return st.ID, mixed, nil
+}
+
+// mintLinks mints n signed links for respondents prefix0, prefix1, ...,
+// exposed and control in turn.
+func mintLinks(ctx context.Context, o *loadOptions, studyID string, n int, prefix string) ([]job, error) {
+	var jobs []job
+	for from := 0; from < n; from += api.MaxLinksPerCall {
+		var req api.LinksRequest
+		for i := from; i < min(n, from+api.MaxLinksPerCall); i++ {
+			g := "exposed"
+			if i%2 == 1 {
+				g = "control"
+			}
+			req.Respondents = append(req.Respondents, api.LinkRespondent{RID: prefix + strconv.Itoa(i), Group: survey.Group(g)})
+		}
+		var out struct {
+			Links []api.Link `json:"links"`
+		}
+		if err := o.call(ctx, http.MethodPost, "/api/v1/studies/"+studyID+"/links", req, http.StatusOK, &out); err != nil {
+			return nil, fmt.Errorf("loadtest: mint links: %w", err)
+		}
+		for _, l := range out.Links {
+			jobs = append(jobs, job{rid: l.RID, token: l.Token})
+		}
+	}
+	return jobs, nil
 }
 
 // loadStudy is the study a load run answers: three questions of the kinds
@@ -406,7 +451,8 @@ func summarize(o loadOptions, studyID string, results []attemptResult, elapsed t
 	}
 	sum.Lost = o.responses - len(ackedValid)
 	sum.PerSec = float64(len(ackedValid)) / elapsed.Seconds()
-	sum.P50Ms, sum.P99Ms = percentileMs(latencies, 0.5), percentileMs(latencies, 0.99)
+	slices.Sort(latencies)
+	sum.P50Ms, sum.P95Ms, sum.P99Ms = percentileMs(latencies, 0.5), percentileMs(latencies, 0.95), percentileMs(latencies, 0.99)
 	if o.acked != "" {
 		if err := os.WriteFile(o.acked, []byte(acked.String()), 0o644); err != nil {
 			return nil, fmt.Errorf("loadtest: %w", err)
@@ -415,13 +461,12 @@ func summarize(o loadOptions, studyID string, results []attemptResult, elapsed t
 	return sum, nil
 }
 
-// percentileMs is the q-quantile of the latencies in milliseconds
+// percentileMs is the q-quantile of sorted latencies in milliseconds
 // (nearest rank), 0 when there are none.
 func percentileMs(ds []time.Duration, q float64) float64 {
 	if len(ds) == 0 {
 		return 0
 	}
-	slices.Sort(ds)
 	i := min(len(ds)-1, int(math.Ceil(q*float64(len(ds))))-1)
 	return float64(ds[max(i, 0)].Microseconds()) / 1000
 }

@@ -59,3 +59,58 @@ func TestLoadtestAndVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadtestPixelAndPage runs the pixel and page modes against the real
+// app: the pixel's impressions, drawn at random over a few respondents
+// from many clients, are each counted once (verify --impressions), and the
+// survey page answers every token and stores nothing.
+func TestLoadtestPixelAndPage(t *testing.T) {
+	for _, d := range surveytest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := surveytest.DSN(t, d)
+			store := surveytest.OpenMigrated(t, dsn)
+			_, key, err := store.CreateAPIKey(context.Background(), "load", survey.RoleMarketer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(api.New(api.Config{Store: store, BaseURL: "http://x"}).Handler())
+			defer srv.Close()
+			counts := filepath.Join(t.TempDir(), "impressions.txt")
+			code, out, stderr := runCmd("loadtest", "--mode", "pixel", "--url", srv.URL, "--key", key, "--requests", "600",
+				"--respondents", "7", "--clients", "12", "--acked", counts, "--strict")
+			if code != 0 {
+				t.Fatalf("pixel loadtest exit %d: %s %s", code, stderr, out)
+			}
+			var sum hitSummary
+			if err := json.Unmarshal([]byte(out), &sum); err != nil {
+				t.Fatalf("summary %q: %v", out, err)
+			}
+			if sum.Mode != "pixel" || sum.Statuses["200"] != 600 || sum.P99Ms < sum.P50Ms || sum.PerSec <= 0 {
+				t.Errorf("pixel summary %+v", sum)
+			}
+			code, out, stderr = runCmd("verify", "--db", dsn, "--study", sum.StudyID, "--impressions", counts)
+			if code != 0 || !strings.Contains(out, "stored impressions: 600, answered: 600, respondents: 7, with a wrong count: 0, not sent: 0") {
+				t.Errorf("verify exit %d: %s %s", code, out, stderr)
+			}
+			// A count that was not stored fails verify.
+			os.WriteFile(counts, []byte("px-0\t100000\n"), 0o644)
+			if code, _, stderr := runCmd("verify", "--db", dsn, "--study", sum.StudyID, "--impressions", counts); code != 1 ||
+				!strings.Contains(stderr, "1 respondents have a count other than their answered impressions") {
+				t.Errorf("verify of a wrong count: exit %d %s", code, stderr)
+			}
+
+			code, out, stderr = runCmd("loadtest", "--mode", "page", "--url", srv.URL, "--key", key, "--requests", "90",
+				"--respondents", "30", "--clients", "6", "--strict")
+			if code != 0 {
+				t.Fatalf("page loadtest exit %d: %s %s", code, stderr, out)
+			}
+			sum = hitSummary{}
+			if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Mode != "page" || sum.Statuses["200"] != 90 {
+				t.Errorf("page summary %+v %v", sum, err)
+			}
+			if code, out, _ := runCmd("verify", "--db", dsn, "--study", sum.StudyID); code != 0 || !strings.Contains(out, "stored responses: 0") {
+				t.Errorf("the page stored something: %s", out)
+			}
+		})
+	}
+}

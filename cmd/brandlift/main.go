@@ -19,9 +19,10 @@ Usage:
   brandlift migrate up|status [--db DSN]
   brandlift keys create --role admin|marketer|analyst --name NAME [--db DSN]
   brandlift users create --email E --role admin|marketer|analyst [--password-stdin] [--db DSN]
-  brandlift loadtest --url URL --key KEY [--responses 2000] [--clients 16] [--poison 0]
-                                                         answer a new study from many clients
-  brandlift verify  --study ID [--acked FILE] [--db DSN]  recount a study's stored responses
+  brandlift loadtest --url URL --key KEY [--mode submit|pixel|page] [--clients 16]
+                                                         answer, count or open a new study from many clients
+  brandlift verify  --study ID [--acked FILE | --impressions FILE] [--db DSN]
+                                                         recount a study's stored responses or impressions
   brandlift version
 
 Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,

@@ -20,12 +20,16 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("verify", stderr)
 	studyID := fs.String("study", "", "the study's id")
 	acked := fs.String("acked", "", "a file of acknowledged responses (loadtest --acked): rid, id, status per line")
+	impressions := fs.String("impressions", "", "a file of answered pixel impressions (loadtest --mode pixel --acked): rid, count per line")
 	db := dbFlag(fs, store.DefaultDSN)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *studyID == "" {
 		return usageErr("--study is required")
+	}
+	if *impressions != "" {
+		return verifyImpressions(*db, *studyID, *impressions, stdout, stderr)
 	}
 	var ids []string
 	if *acked != "" {
