@@ -44,7 +44,10 @@ type pending struct {
 	// throttle is set for an nps program's submissions: its respondent is
 	// refused inside their window (see touches.go).
 	throttle *throttle
-	reply    chan outcome
+	// exposureKey is the respondent's pixel key when the batch is to read
+	// their frequency (see batch_frequency.go); "" when it is known.
+	exposureKey string
+	reply       chan outcome
 }
 
 type outcome struct {
@@ -311,6 +314,11 @@ func (c *committer) readState(tx *gorm.DB, batch []*pending) (*batchState, error
 	if st.touches, err = touchesSince(tx, batch); err != nil {
 		return nil, err
 	}
+	freqs, err := readFrequencies(tx, batch)
+	if err != nil {
+		return nil, err
+	}
+	applyFrequencies(batch, freqs)
 	return st, nil
 }
 

@@ -174,14 +174,12 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 	if err := v.Err(); err != nil {
 		return survey.SubmitResult{}, err
 	}
+	exposureKey := ""
 	if st.HasGroups() {
-		freq, err := who.impressionCount(ctx, s, st)
-		if err != nil {
-			return survey.SubmitResult{}, err
-		}
-		if freq > 0 || st.Assignment == survey.AssignExposure {
-			f := int(min(freq, 1<<30))
-			row.Frequency = &f
+		if who.impressions != nil {
+			setFrequency(&row, st, *who.impressions)
+		} else {
+			exposureKey = who.Hash // the batch reads the count (batch_frequency.go)
 		}
 	}
 	median, err := s.medianDuration(ctx, st.ID)
@@ -198,25 +196,11 @@ func (s *Store) Submit(ctx context.Context, req survey.SubmitRequest) (survey.Su
 	if th != nil {
 		th.ask = ask
 	}
-	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers, throttle: th})
+	return s.committer.submit(ctx, &pending{row: row, cell: c, study: st, answers: answers, throttle: th, exposureKey: exposureKey})
 }
 
 func notLive(status survey.Status) error {
 	return &survey.ConflictError{Status: status, Detail: fmt.Sprintf("the study is %s and takes no responses", status)}
-}
-
-// impressionCount is the respondent's impressions, read once per submission.
-func (r *Respondent) impressionCount(ctx context.Context, s *Store, st *survey.Study) (int64, error) {
-	if r.impressions != nil {
-		return *r.impressions, nil
-	}
-	return s.exposureCount(ctx, st.ID, r.Hash)
-}
-
-// exposureCount reads how many impressions the pixel recorded for a respondent.
-func (s *Store) exposureCount(ctx context.Context, studyID, respondent string) (int64, error) {
-	row, err := s.exposureOf(ctx, studyID, respondent)
-	return row.Count, err
 }
 
 // exposureOf reads the pixel's count and last creative for a respondent;
