@@ -24,6 +24,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/healthz", public, s.healthz},
 		{http.MethodGet, "/readyz", public, s.readyz},
 		{http.MethodGet, "/api/v1/openapi.json", public, s.openapi},
+		{http.MethodGet, "/metrics", public, s.metricsEndpoint}, // no API key: the metrics token, or 404 (metrics_endpoint.go)
 
 		{http.MethodPost, "/api/v1/studies", marketer, s.createStudy},
 		{http.MethodGet, "/api/v1/studies", analyst, s.listStudies},
@@ -84,8 +85,8 @@ func (s *Server) routes() []route {
 
 // unlimited are the public paths outside the per-IP rate limit: the pixel
 // (an ad's impressions from one carrier NAT must not turn into broken
-// images), static files, health checks and the API document.
-var unlimited = []string{"/px/", "/static/", "/healthz", "/readyz", "/api/v1/openapi.json"}
+// images), static files, health checks, metrics and the API document.
+var unlimited = []string{"/px/", "/static/", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"}
 
 func (s *Server) register() {
 	var limiter *rateLimiter

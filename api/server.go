@@ -37,6 +37,12 @@ type Config struct {
 	// failure, doubling after each (default 1 min); MailPoll how often the
 	// queue is read (default 2 s).
 	MailBackoff, MailPoll time.Duration
+	// MetricsToken, when set, turns metrics on and serves GET /metrics on
+	// the main listener to callers sending Authorization: Bearer
+	// MetricsToken. MetricsAddr, when set, turns metrics on and keeps
+	// /metrics off the main listener: the command serves it on that
+	// address with MetricsHTTPServer. With neither, /metrics is a 404.
+	MetricsToken, MetricsAddr string
 }
 
 // Server is the Brandlift HTTP application.
@@ -45,6 +51,8 @@ type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	echo  *echo.Echo
+	// metrics is nil unless the configuration turns metrics on.
+	metrics *metricSet
 }
 
 // New builds the app and its routes.
@@ -59,8 +67,11 @@ func New(cfg Config) *Server {
 	// client cannot pick its own address to dodge rate limits.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, echo: e}
+	if cfg.metricsEnabled() {
+		s.metrics = newMetrics(cfg.Store, cfg.Logger)
+	}
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Use(s.requestIDMiddleware, s.headersMiddleware, s.logMiddleware, s.recoverMiddleware, s.textInputMiddleware)
+	e.Use(s.requestIDMiddleware, s.headersMiddleware, s.metricsMiddleware, s.logMiddleware, s.recoverMiddleware, s.textInputMiddleware)
 	s.register()
 	return s
 }

@@ -26,7 +26,11 @@ const (
 	// their From address.
 	envSMTP     = "BRANDLIFT_SMTP_URL"
 	envMailFrom = "BRANDLIFT_SMTP_FROM"
-	defaultRate = 120
+	// envMetricsAddr serves /metrics on a listener of its own;
+	// envMetricsToken on the main one, behind a bearer token.
+	envMetricsAddr  = "BRANDLIFT_METRICS_ADDR"
+	envMetricsToken = "BRANDLIFT_METRICS_TOKEN"
+	defaultRate     = 120
 )
 
 func envOr(name, fallback string) string {

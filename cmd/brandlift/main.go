@@ -27,9 +27,13 @@ Usage:
 
 Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
 BRANDLIFT_PUBLIC_RATE, BRANDLIFT_LOG_FORMAT, BRANDLIFT_WEBHOOK_ALLOW_PRIVATE,
-BRANDLIFT_SMTP_URL, BRANDLIFT_SMTP_FROM; BRANDLIFT_ADMIN_EMAIL and
-BRANDLIFT_ADMIN_PASSWORD create the first admin user). Run "brandlift COMMAND -h" for a
-command's flags.
+BRANDLIFT_SMTP_URL, BRANDLIFT_SMTP_FROM, BRANDLIFT_METRICS_ADDR, BRANDLIFT_METRICS_TOKEN;
+BRANDLIFT_ADMIN_EMAIL and BRANDLIFT_ADMIN_PASSWORD create the first admin user). Run
+"brandlift COMMAND -h" for a command's flags.
+
+Prometheus metrics (/metrics) are off until serve or demo is given --metrics-addr
+(a listener of their own, for a private network) or --metrics-token (on the main
+address, behind Authorization: Bearer TOKEN).
 `
 
 // errUsage marks a mistake on the command line (exit code 2).

@@ -58,6 +58,7 @@ func serverFlags(fs *flag.FlagSet) func(stderr io.Writer) (serveOptions, *slog.L
 	smtpURL := fs.String("smtp-url", envOr(envSMTP, ""),
 		"SMTP server for nps invitations: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465; empty sends none (env "+envSMTP+")")
 	mailFrom := fs.String("smtp-from", envOr(envMailFrom, ""), "From address of invitations; default Brandlift <brandlift@BASE-URL-HOST> (env "+envMailFrom+")")
+	metricsAddr, metricsToken := metricsFlags(fs)
 	newLog := logFlags(fs)
 	return func(stderr io.Writer) (serveOptions, *slog.Logger, error) {
 		if err := checkRate(*rate); err != nil {
@@ -73,8 +74,12 @@ func serverFlags(fs *flag.FlagSet) func(stderr io.Writer) (serveOptions, *slog.L
 				return serveOptions{}, nil, fmt.Errorf("-smtp-from (%s): %q is not an address: %w", envMailFrom, *mailFrom, err)
 			}
 		}
+		if err := checkMetricsAddr(*metricsAddr); err != nil {
+			return serveOptions{}, nil, err
+		}
 		log, err := newLog(stderr)
-		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate, webhookPrivate: *private, smtpURL: *smtpURL, mailFrom: *mailFrom}, log, err
+		return serveOptions{addr: *addr, baseURL: *baseURL, rate: *rate, webhookPrivate: *private, smtpURL: *smtpURL, mailFrom: *mailFrom,
+			metricsAddr: *metricsAddr, metricsToken: *metricsToken}, log, err
 	}
 }
 
@@ -83,6 +88,8 @@ type serveOptions struct {
 	rate              int
 	webhookPrivate    bool
 	smtpURL, mailFrom string
+	// metricsAddr and metricsToken: see metricsFlags.
+	metricsAddr, metricsToken string
 }
 
 // serve listens until ctx ends, then lets in-flight requests finish.
@@ -95,8 +102,17 @@ func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logge
 		o.baseURL = "http://" + ln.Addr().String()
 	}
 	srv := api.New(api.Config{Store: st, Logger: log, BaseURL: o.baseURL, PublicRate: o.rate, Version: version(),
-		WebhookAllowPrivate: o.webhookPrivate, SMTPURL: o.smtpURL, MailFrom: o.mailFrom})
+		WebhookAllowPrivate: o.webhookPrivate, SMTPURL: o.smtpURL, MailFrom: o.mailFrom,
+		MetricsAddr: o.metricsAddr, MetricsToken: o.metricsToken})
 	httpSrv := srv.HTTPServer(o.addr)
+	metricsURL, stopMetrics, metricsErr, err := serveMetrics(srv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// The metrics listener stops after the main one, to be scraped
+	// while requests finish.
+	defer stopMetrics()
 	// The webhook worker stops with the server; what it was sending is
 	// sent again after the restart, with the same webhook-id.
 	hooksCtx, stopHooks := context.WithCancel(context.WithoutCancel(ctx))
@@ -112,9 +128,16 @@ func serve(ctx context.Context, st *store.Store, o serveOptions, log *slog.Logge
 	go func() { errc <- httpSrv.Serve(ln) }()
 	log.Info("serving", "url", o.baseURL, "db", st.Dialect(), "version", version())
 	fmt.Fprintf(stdout, "Brandlift is listening on %s\n", o.baseURL)
+	if metricsURL != "" {
+		log.Info("serving metrics", "url", metricsURL)
+		fmt.Fprintf(stdout, "Metrics are served on %s\n", metricsURL)
+	}
 
 	select {
 	case err := <-errc:
+		return err
+	case err := <-metricsErr:
+		httpSrv.Close()
 		return err
 	case <-ctx.Done():
 	}

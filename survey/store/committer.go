@@ -48,6 +48,7 @@ type pending struct {
 	// their frequency (see batch_frequency.go); "" when it is known.
 	exposureKey string
 	reply       chan outcome
+	queued      time.Time // when it was handed to the writer, for the observer
 }
 
 type outcome struct {
@@ -77,6 +78,7 @@ func startCommitter(s *Store) *committer {
 // submit hands p to the writer and waits for its outcome.
 func (c *committer) submit(ctx context.Context, p *pending) (survey.SubmitResult, error) {
 	p.reply = make(chan outcome, 1)
+	p.queued = time.Now()
 	select {
 	case c.in <- p:
 	case <-c.quit:
@@ -97,12 +99,12 @@ func (c *committer) run() {
 	for {
 		select {
 		case p := <-c.in:
-			c.commit(c.collect(p))
+			c.commitObserved(c.collect(p))
 		case <-c.quit:
 			for {
 				select {
 				case p := <-c.in:
-					c.commit(c.collect(p))
+					c.commitObserved(c.collect(p))
 				default:
 					return
 				}
@@ -125,6 +127,15 @@ func (c *committer) collect(first *pending) []*pending {
 	return batch
 }
 
+// commitObserved commits a batch and tells the store's observer about it.
+// The first member is the one that waited longest: it was received first.
+func (c *committer) commitObserved(batch []*pending) {
+	start := time.Now()
+	ok := c.commit(batch)
+	c.s.observer().ObserveSubmitBatch(Batch{Size: len(batch), Wait: start.Sub(batch[0].queued),
+		Took: time.Since(start), Failed: !ok})
+}
+
 func (c *committer) stop() {
 	c.once.Do(func() { close(c.quit) })
 	<-c.done
@@ -137,7 +148,8 @@ func (c *committer) stop() {
 // fault, which alone is refused: nobody's answer depends on who happened
 // to share their transaction. An outage fails the whole batch as
 // ErrUnavailable; the exactly-once rule makes the clients' retries safe.
-func (c *committer) commit(batch []*pending) {
+// It reports whether every member was committed (for the observer).
+func (c *committer) commit(batch []*pending) bool {
 	outcomes, err := c.commitRetrying(batch)
 	switch {
 	case err == nil:
@@ -145,15 +157,17 @@ func (c *committer) commit(batch []*pending) {
 		for i, p := range batch {
 			p.reply <- outcomes[i]
 		}
+		return true
 	case (classify(err) == classData || errors.Is(err, errPanic)) && len(batch) > 1:
 		mid := len(batch) / 2
-		c.commit(batch[:mid])
-		c.commit(batch[mid:])
+		first := c.commit(batch[:mid])
+		return c.commit(batch[mid:]) && first
 	default:
 		err = c.failure(err)
 		for _, p := range batch {
 			p.reply <- outcome{err: err}
 		}
+		return false
 	}
 }
 

@@ -23,8 +23,9 @@ const impressionCommitTimeout = 10 * time.Second
 
 // impressionWrite is one pixel impression waiting for its batch.
 type impressionWrite struct {
-	row   exposureRow
-	reply chan error
+	row    exposureRow
+	reply  chan error
+	queued time.Time // when it was handed to the writer, for the observer
 }
 
 // impressionBatcher is group commit for the exposure pixel, which takes
@@ -53,6 +54,7 @@ func startImpressionBatcher(s *Store) *impressionBatcher {
 // still seen the ad. It only bounds the wait for a place in the queue.
 func (b *impressionBatcher) write(ctx context.Context, w *impressionWrite) error {
 	w.reply = make(chan error, 1)
+	w.queued = time.Now()
 	queued, cancel := context.WithTimeout(context.WithoutCancel(ctx), impressionCommitTimeout)
 	defer cancel()
 	select {
@@ -118,7 +120,8 @@ func (b *impressionBatcher) commit(batch []*impressionWrite) {
 			break
 		}
 	}
-	_ = start // TODO(metrics): report the batch's size and commit time
+	b.s.observer().ObserveImpressionBatch(Batch{Size: len(batch), Wait: start.Sub(batch[0].queued),
+		Took: time.Since(start), Failed: err != nil})
 	if err != nil {
 		if classify(err) == classTransient {
 			err = fmt.Errorf("%w: unable to record impressions: %w", ErrUnavailable, err)

@@ -39,7 +39,8 @@ type Store struct {
 	// impressions batches the exposure pixel's writes.
 	impressions *impressionBatcher
 	persons     personKeyCache
-	path        string // the SQLite file; "" on PostgreSQL
+	path        string       // the SQLite file; "" on PostgreSQL
+	obs         observerSlot // metrics hooks of the batch writers (observer.go)
 }
 
 // Dialect reports which database the store talks to.
