@@ -37,6 +37,8 @@ type Problem struct {
 	Reason string `json:"reason,omitempty"`
 	// NextEligibleAt is when a throttled respondent may be asked again.
 	NextEligibleAt *time.Time `json:"next_eligible_at,omitempty"`
+	// Import is the report of an impression log of which no row was taken.
+	Import *survey.ImpressionImport `json:"import,omitempty"`
 
 	headers map[string]string
 	cause   error // logged server-side, never sent

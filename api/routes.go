@@ -40,6 +40,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/studies/:id/consent", marketer, s.consentVersions},
 		{http.MethodPost, "/api/v1/studies/:id/contacts", marketer, s.importContacts},
 		{http.MethodGet, "/api/v1/studies/:id/contacts", marketer, s.listContacts},
+		{http.MethodPost, "/api/v1/studies/:id/impressions", marketer, s.importImpressions},
 		{http.MethodPost, "/api/v1/studies/:id/invitations", marketer, s.sendInvitations},
 		{http.MethodGet, "/api/v1/studies/:id/invitations", marketer, s.listInvitations},
 		{http.MethodGet, "/api/v1/studies/:id/results", analyst, s.results},

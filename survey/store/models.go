@@ -6,5 +6,5 @@ var allModels = []any{
 	&schemaMigration{}, &studyRow{}, &questionRow{}, &optionRow{}, &apiKeyRow{},
 	&responseRow{}, &cellRow{}, &tallyRow{}, &dailyTallyRow{}, &groupCountRow{}, &durationRow{}, &exposureRow{},
 	&userRow{}, &sessionRow{}, &loginFailureRow{}, &auditRow{},
-	&webhookRow{}, &deliveryRow{}, &attemptRow{}, &contactRow{},
+	&webhookRow{}, &deliveryRow{}, &attemptRow{}, &contactRow{}, &impressionFileRow{},
 }

@@ -309,6 +309,7 @@ func (s *Store) DeleteStudy(ctx context.Context, id string, force bool) error {
 var ownedTables = []string{
 	"consent_versions", "responses", "cells", "tallies", "daily_tallies", "group_counts", "durations", "exposures",
 	"question_options", "questions", "webhook_attempts", "webhook_deliveries", "webhooks", "contacts", "touches", "invitations",
+	"impression_files",
 }
 
 // storeError passes domain errors through and wraps the rest.
