@@ -72,7 +72,7 @@ func TestMetricsScrape(t *testing.T) {
 		app.do("POST", "/api/v1/public/responses", "", map[string]any{"token": links[0].Token, "answers": exampleAnswers}).
 			status(http.StatusOK) // the duplicate is decided in its own batch too
 		const submissions = 3 // one at a time, so one batch each
-		const pixels = 2 // likewise
+		const pixels = 2      // likewise
 		for range pixels {
 			app.do("GET", "/px/"+st.PublicKey+"?rid=m-1", "", nil).status(http.StatusOK)
 		}
