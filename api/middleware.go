@@ -51,6 +51,11 @@ func (s *Server) logMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		req, res := c.Request(), c.Response()
 		level := slog.LevelInfo
 		switch {
+		case res.Status < 400 && c.Path() == pixelRoute:
+			// The pixel answers every ad impression: a line each would
+			// cost more than recording it, and say nothing the exposures
+			// table and the metrics do not. Its failures still show.
+			level = slog.LevelDebug
 		case res.Status == http.StatusServiceUnavailable:
 			level = slog.LevelWarn
 		case res.Status >= 500:

@@ -9,6 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// pixelRoute is the exposure pixel's route (HEAD is answered too).
+const pixelRoute = "/px/:public_key"
+
 // transparentGIF is the smallest valid 1x1 transparent GIF (43 bytes).
 var transparentGIF = []byte{
 	0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,

@@ -73,7 +73,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/public/studies/:public_key/eligibility", public, s.withStudyCORS(s.eligibility)},
 		{http.MethodPost, "/api/v1/public/studies/:public_key/prompts", public, s.withStudyCORS(s.prompt)},
 		{http.MethodPost, "/api/v1/public/studies/:public_key/responses", public, s.withStudyCORS(s.submitStudyResponse)},
-		{http.MethodGet, "/px/:public_key", public, s.pixel},
+		{http.MethodGet, pixelRoute, public, s.pixel},
 		{http.MethodGet, "/s/:public_key", public, s.surveyPage},
 		{http.MethodPost, "/s/:public_key", public, s.submitForm},
 		{http.MethodGet, "/s/:public_key/thanks", public, s.thanks},
