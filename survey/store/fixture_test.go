@@ -35,7 +35,7 @@ func newLiveStudy(t *testing.T, s *store.Store, change func(in *survey.StudyInpu
 
 // launchStudy creates the study the JSON describes, with changes applied,
 // and launches it.
-func launchStudy(t *testing.T, s *store.Store, studyJSON string, change func(in *survey.StudyInput)) *survey.Study {
+func launchStudy(t testing.TB, s *store.Store, studyJSON string, change func(in *survey.StudyInput)) *survey.Study {
 	t.Helper()
 	var in survey.StudyInput
 	if err := json.Unmarshal([]byte(studyJSON), &in); err != nil {
