@@ -109,7 +109,7 @@ func impressionsError(err, readErr error) error {
 			p.Detail = "the file has a header but no rows; nothing was stored"
 		}
 		for _, r := range rep.Rejections {
-			p.Errors = append(p.Errors, survey.FieldError{Field: cmp.Or(r.Field, "row"), Code: r.Reason, Message: fmt.Sprintf("line %d: %s", r.Line, r.Detail)})
+			p.Errors = append(p.Errors, survey.FieldError{Field: cmp.Or(r.Field, "row"), Code: r.Code, Message: fmt.Sprintf("line %d: %s", r.Line, r.Detail)})
 		}
 		p.Import = &rep
 		return p

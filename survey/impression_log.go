@@ -56,9 +56,10 @@ type ImpressionLogRow struct {
 // ImpressionRejection names a row that was not taken and why. It never
 // holds the row's values: a report is stored, and rids are personal data.
 type ImpressionRejection struct {
-	Line   int64  `json:"line"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Line  int64  `json:"line"`
+	Field string `json:"field"`
+	// Code is the stable reason identifier (the Reject* constants).
+	Code   string `json:"reason"`
 	Detail string `json:"detail"`
 }
 
@@ -90,7 +91,7 @@ func (r *ImpressionImport) Reject(rej ImpressionRejection) {
 	if r.RejectedByReason == nil {
 		r.RejectedByReason = map[string]int64{}
 	}
-	r.RejectedByReason[rej.Reason]++
+	r.RejectedByReason[rej.Code]++
 	if len(r.Rejections) < MaxImpressionRejections {
 		r.Rejections = append(r.Rejections, rej)
 	}
@@ -108,14 +109,14 @@ func ImpressionFileIDProblem(id string) string {
 // the raw text ("" when absent). now is the reference for times ahead.
 func impressionRow(line int64, rid, count, creative, placement, at string, now time.Time) (ImpressionLogRow, *ImpressionRejection) {
 	if msg := RIDProblem(rid); msg != "" {
-		return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "rid", Reason: RejectRID, Detail: msg}
+		return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "rid", Code: RejectRID, Detail: msg}
 	}
 	row := ImpressionLogRow{Line: line, RID: rid, Count: 1,
 		Creative: creative, Placement: placement}
 	if count != "" {
 		n, err := strconv.ParseInt(count, 10, 64)
 		if err != nil || n < 1 || n > MaxImpressionCount {
-			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "count", Reason: RejectCount,
+			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "count", Code: RejectCount,
 				Detail: fmt.Sprintf("count must be a whole number from 1 to %d", MaxImpressionCount)}
 		}
 		row.Count = n
@@ -123,11 +124,11 @@ func impressionRow(line int64, rid, count, creative, placement, at string, now t
 	if at != "" {
 		t, err := time.Parse(time.RFC3339Nano, at)
 		if err != nil {
-			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "time", Reason: RejectTime,
+			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "time", Code: RejectTime,
 				Detail: "time must be RFC 3339, for example 2026-05-01T12:30:00Z"}
 		}
 		if t.After(now.Add(impressionFutureSlack)) {
-			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "time", Reason: RejectTime,
+			return ImpressionLogRow{}, &ImpressionRejection{Line: line, Field: "time", Code: RejectTime,
 				Detail: "time is more than a day ahead of the server's clock"}
 		}
 		row.Time = t.UTC().Truncate(time.Microsecond) // what PostgreSQL keeps

@@ -91,7 +91,7 @@ func (c *ImpressionCSV) Next() (ImpressionLogRow, *ImpressionRejection, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, errLineTooLong) {
 			c.rows++
-			return ImpressionLogRow{}, &ImpressionRejection{Line: int64(pe.StartLine), Field: "", Reason: RejectMalformed,
+			return ImpressionLogRow{}, &ImpressionRejection{Line: int64(pe.StartLine), Field: "", Code: RejectMalformed,
 				Detail: "not a CSV record: " + pe.Err.Error()}, c.limit()
 		}
 		return ImpressionLogRow{}, nil, lineError(err)
@@ -102,7 +102,7 @@ func (c *ImpressionCSV) Next() (ImpressionLogRow, *ImpressionRejection, error) {
 	}
 	line, _ := c.r.FieldPos(0)
 	if len(rec) != c.n {
-		return ImpressionLogRow{}, &ImpressionRejection{Line: int64(line), Reason: RejectMalformed,
+		return ImpressionLogRow{}, &ImpressionRejection{Line: int64(line), Code: RejectMalformed,
 			Detail: fmt.Sprintf("%d fields where the header has %d", len(rec), c.n)}, nil
 	}
 	get := func(k int) string {

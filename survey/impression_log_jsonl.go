@@ -36,7 +36,7 @@ func (j *ImpressionJSONL) Next() (ImpressionLogRow, *ImpressionRejection, error)
 			if err := j.skipLine(); err != nil && !errors.Is(err, io.EOF) {
 				return ImpressionLogRow{}, nil, err
 			}
-			return j.reject(&ImpressionRejection{Line: j.line, Reason: RejectLineTooLong,
+			return j.reject(&ImpressionRejection{Line: j.line, Code: RejectLineTooLong,
 				Detail: fmt.Sprintf("the line is longer than %d bytes", MaxImpressionLine)})
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -80,7 +80,7 @@ func (j *ImpressionJSONL) skipLine() error {
 func (j *ImpressionJSONL) parse(b []byte) (ImpressionLogRow, *ImpressionRejection) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil || m == nil {
-		return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Reason: RejectMalformed, Detail: "not a JSON object"}
+		return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Code: RejectMalformed, Detail: "not a JSON object"}
 	}
 	var unknown []string
 	for k := range m {
@@ -90,22 +90,22 @@ func (j *ImpressionJSONL) parse(b []byte) (ImpressionLogRow, *ImpressionRejectio
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Field: unknown[0], Reason: RejectUnknownField,
+		return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Field: unknown[0], Code: RejectUnknownField,
 			Detail: fmt.Sprintf("unknown key %q; the keys are rid, count, creative, placement, time", unknown[0])}
 	}
 	var vals [5]string
 	for i, k := range impressionColumns {
 		v, ok := jsonText(m[k], k == "count")
 		if !ok {
-			reason := map[string]string{"rid": RejectRID, "count": RejectCount, "time": RejectTime}[k]
-			if reason == "" {
-				reason = RejectLabel
+			code := map[string]string{"rid": RejectRID, "count": RejectCount, "time": RejectTime}[k]
+			if code == "" {
+				code = RejectLabel
 			}
 			what := "a string"
 			if k == "count" {
 				what = "a whole number"
 			}
-			return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Field: k, Reason: reason, Detail: k + " must be " + what}
+			return ImpressionLogRow{}, &ImpressionRejection{Line: j.line, Field: k, Code: code, Detail: k + " must be " + what}
 		}
 		vals[i] = v
 	}

@@ -73,7 +73,7 @@ func TestImportImpressionsCSV(t *testing.T) {
 		}
 		var lines []string
 		for _, r := range rep.Rejections {
-			lines = append(lines, fmt.Sprintf("%d:%s:%s", r.Line, r.Field, r.Reason))
+			lines = append(lines, fmt.Sprintf("%d:%s:%s", r.Line, r.Field, r.Code))
 		}
 		if got := strings.Join(lines, " "); got != "6:rid:invalid_rid 7:count:invalid_count 8:count:invalid_count 9:time:invalid_time 10::malformed_line" {
 			t.Errorf("rejections %s", got)
