@@ -13,6 +13,7 @@ import (
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/store"
+	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
 // hostile are strings that no field may store, as they appear inside a
@@ -285,7 +286,7 @@ func assertNoInvalidText(t *testing.T, s *store.Store) {
 	tables := []string{"studies", "questions", "question_options", "responses", "cells", "tallies", "daily_tallies",
 		"group_counts", "durations", "exposures", "users", "sessions", "login_failures", "audit_events", "api_keys"}
 	for _, table := range tables {
-		rows, err := s.DB().Raw("SELECT * FROM " + table).Rows()
+		rows, err := s.DB().Raw("SELECT * FROM " + table + " " + surveytest.EveryStudy).Rows()
 		if err != nil {
 			t.Fatalf("%s: %v", table, err)
 		}

@@ -339,7 +339,7 @@ func TestSpeedersAndStraightliners(t *testing.T) {
 		Respondent string
 		Flags      string
 	}
-	s.DB().Table("responses").Select("respondent, flags").Where("flags <> ''").Scan(&rows)
+	s.DB().Table("responses").Select("respondent, flags").Where("study_id = ? AND flags <> ''", st.ID).Scan(&rows)
 	for _, r := range rows {
 		flags[r.Respondent] = r.Flags
 	}

@@ -58,6 +58,7 @@ func NewUnmigrated(t testing.TB, d store.Dialect) *store.Store {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	t.Cleanup(func() { s.Close() })
+	CheckStudyScoped(s.DB())
 	return s
 }
 
@@ -108,6 +109,7 @@ func OpenMigrated(t testing.TB, dsn string) *store.Store {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
+	CheckStudyScoped(s.DB())
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
