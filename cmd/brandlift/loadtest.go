@@ -57,20 +57,13 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if o.mode != modeSubmit {
-		sum, err := runHits(ctx, o)
-		if err != nil {
-			return err
-		}
-		if err := printJSON(stdout, sum); err != nil {
-			return err
-		}
-		if o.strict {
-			return sum.check()
-		}
-		return nil
+	var sum interface{ check() error }
+	var err error
+	if o.mode == modeSubmit {
+		sum, err = runLoad(ctx, o)
+	} else {
+		sum, err = runHits(ctx, o)
 	}
-	sum, err := runLoad(ctx, o)
 	if err != nil {
 		return err
 	}

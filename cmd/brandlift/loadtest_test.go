@@ -11,6 +11,7 @@ import (
 
 	"github.com/brandlift/brandlift/api"
 	"github.com/brandlift/brandlift/survey"
+	"github.com/brandlift/brandlift/survey/store"
 	"github.com/brandlift/brandlift/survey/surveytest"
 )
 
@@ -21,14 +22,7 @@ import (
 func TestLoadtestAndVerify(t *testing.T) {
 	for _, d := range surveytest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
-			dsn := surveytest.DSN(t, d)
-			store := surveytest.OpenMigrated(t, dsn)
-			_, key, err := store.CreateAPIKey(context.Background(), "load", survey.RoleMarketer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(api.New(api.Config{Store: store, BaseURL: "http://x"}).Handler())
-			defer srv.Close()
+			dsn, srv, key := loadTarget(t, d)
 			acked := filepath.Join(t.TempDir(), "acked.txt")
 			code, out, stderr := runCmd("loadtest", "--url", srv.URL, "--key", key, "--responses", "60", "--clients", "8",
 				"--poison", "1", "--replay", "5", "--acked", acked, "--strict")
@@ -67,14 +61,7 @@ func TestLoadtestAndVerify(t *testing.T) {
 func TestLoadtestPixelAndPage(t *testing.T) {
 	for _, d := range surveytest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
-			dsn := surveytest.DSN(t, d)
-			store := surveytest.OpenMigrated(t, dsn)
-			_, key, err := store.CreateAPIKey(context.Background(), "load", survey.RoleMarketer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(api.New(api.Config{Store: store, BaseURL: "http://x"}).Handler())
-			defer srv.Close()
+			dsn, srv, key := loadTarget(t, d)
 			counts := filepath.Join(t.TempDir(), "impressions.txt")
 			code, out, stderr := runCmd("loadtest", "--mode", "pixel", "--url", srv.URL, "--key", key, "--requests", "600",
 				"--respondents", "7", "--clients", "12", "--acked", counts, "--strict")
@@ -113,4 +100,19 @@ func TestLoadtestPixelAndPage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadTarget serves the real app on a fresh migrated database of dialect
+// d for a load run: its DSN (for verify), the server and a marketer key.
+func loadTarget(t *testing.T, d store.Dialect) (string, *httptest.Server, string) {
+	t.Helper()
+	dsn := surveytest.DSN(t, d)
+	s := surveytest.OpenMigrated(t, dsn)
+	_, key, err := s.CreateAPIKey(context.Background(), "load", survey.RoleMarketer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Config{Store: s, BaseURL: "http://x"}).Handler())
+	t.Cleanup(srv.Close)
+	return dsn, srv, key
 }
