@@ -162,11 +162,7 @@ type attemptResult struct {
 }
 
 func runLoad(ctx context.Context, o loadOptions) (*loadSummary, error) {
-	o.httpClient = &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, MaxConnsPerHost: o.clients},
-	}
-	o.url = strings.TrimRight(o.url, "/")
+	o.connect()
 	studyID, jobs, err := prepareLoad(ctx, &o)
 	if err != nil {
 		return nil, err
@@ -180,17 +176,38 @@ func runLoad(ctx context.Context, o loadOptions) (*loadSummary, error) {
 	return summarize(o, studyID, results, elapsed)
 }
 
-// prepareLoad creates and launches the study and mints every link.
-func prepareLoad(ctx context.Context, o *loadOptions) (string, []job, error) {
-	var st struct {
-		ID        string `json:"id"`
-		PublicKey string `json:"public_key"`
+// connect sets up the client: one connection per client, kept alive.
+func (o *loadOptions) connect() {
+	o.httpClient = &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, MaxConnsPerHost: o.clients},
 	}
+	o.url = strings.TrimRight(o.url, "/")
+}
+
+// loadStudyRef is the created study as a load run needs it.
+type loadStudyRef struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"public_key"`
+}
+
+// launchLoadStudy creates loadStudy and launches it.
+func launchLoadStudy(ctx context.Context, o *loadOptions) (loadStudyRef, error) {
+	var st loadStudyRef
 	if err := o.call(ctx, http.MethodPost, "/api/v1/studies", loadStudy, http.StatusCreated, &st); err != nil {
-		return "", nil, fmt.Errorf("loadtest: create study: %w", err)
+		return st, fmt.Errorf("loadtest: create study: %w", err)
 	}
 	if err := o.call(ctx, http.MethodPost, "/api/v1/studies/"+st.ID+"/launch", nil, http.StatusOK, nil); err != nil {
-		return "", nil, fmt.Errorf("loadtest: launch study: %w", err)
+		return st, fmt.Errorf("loadtest: launch study: %w", err)
+	}
+	return st, nil
+}
+
+// prepareLoad creates and launches the study and mints every link.
+func prepareLoad(ctx context.Context, o *loadOptions) (string, []job, error) {
+	st, err := launchLoadStudy(ctx, o)
+	if err != nil {
+		return "", nil, err
 	}
 	jobs, err := mintLinks(ctx, o, st.ID, o.responses+o.poison, "lt-")
 	if err != nil {

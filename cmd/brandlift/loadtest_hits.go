@@ -46,11 +46,7 @@ func (sum *hitSummary) check() error {
 // o.respondents (so that many clients count the same respondent at once),
 // or to the survey page with a token per respondent.
 func runHits(ctx context.Context, o loadOptions) (*hitSummary, error) {
-	o.httpClient = &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, MaxConnsPerHost: o.clients},
-	}
-	o.url = strings.TrimRight(o.url, "/")
+	o.connect()
 	studyID, publicKey, tokens, err := prepareHits(ctx, &o)
 	if err != nil {
 		return nil, err
@@ -117,15 +113,9 @@ func runHits(ctx context.Context, o loadOptions) (*hitSummary, error) {
 // prepareHits creates and launches the study; the page mode mints a link
 // per respondent, before the clock starts.
 func prepareHits(ctx context.Context, o *loadOptions) (id, publicKey string, tokens []string, err error) {
-	var st struct {
-		ID        string `json:"id"`
-		PublicKey string `json:"public_key"`
-	}
-	if err := o.call(ctx, http.MethodPost, "/api/v1/studies", loadStudy, http.StatusCreated, &st); err != nil {
-		return "", "", nil, fmt.Errorf("loadtest: create study: %w", err)
-	}
-	if err := o.call(ctx, http.MethodPost, "/api/v1/studies/"+st.ID+"/launch", nil, http.StatusOK, nil); err != nil {
-		return "", "", nil, fmt.Errorf("loadtest: launch study: %w", err)
+	st, err := launchLoadStudy(ctx, o)
+	if err != nil {
+		return "", "", nil, err
 	}
 	if o.mode == modePage {
 		links, err := mintLinks(ctx, o, st.ID, o.respondents, "pg-")

@@ -23,9 +23,13 @@ func (s *Store) RecordImpression(ctx context.Context, st *survey.Study, imp surv
 	if st.Status == survey.StatusClosed || survey.RIDProblem(imp.RID) != "" {
 		return nil
 	}
-	now := time.Now().UTC()
-	return s.impressions.write(ctx, &impressionWrite{row: exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID),
-		FirstSeen: now, LastSeen: now, Count: int64(max(imp.Count, 1)), Creative: label(imp.Creative), Placement: label(imp.Placement)}})
+	return s.impressions.write(ctx, &impressionWrite{row: impressionRow(st, imp, time.Now().UTC())})
+}
+
+// impressionRow is one impression as a row of exposures, seen at now.
+func impressionRow(st *survey.Study, imp survey.Impression, now time.Time) exposureRow {
+	return exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID), FirstSeen: now, LastSeen: now,
+		Count: max(imp.Count, 1), Creative: label(imp.Creative), Placement: label(imp.Placement)}
 }
 
 // RecordImpressions records many impressions in one transaction, as an
@@ -40,8 +44,7 @@ func (s *Store) RecordImpressions(ctx context.Context, st *survey.Study, imps []
 		if survey.RIDProblem(imp.RID) != "" {
 			continue
 		}
-		batch = append(batch, &impressionWrite{row: exposureRow{StudyID: st.ID, Respondent: st.RespondentHash(imp.RID),
-			FirstSeen: now, LastSeen: now, Count: int64(max(imp.Count, 1)), Creative: label(imp.Creative), Placement: label(imp.Placement)}})
+		batch = append(batch, &impressionWrite{row: impressionRow(st, imp, now)})
 	}
 	if len(batch) == 0 {
 		return nil
