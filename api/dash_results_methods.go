@@ -92,6 +92,12 @@ func methods(lang string, st *survey.Study, r *results.Report) []string {
 		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_segment"), segmentName(lang, r.Segment)))
 	}
 	out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_generated"), frontend.DateTime(lang, r.GeneratedAt), r.StudyID))
+	switch {
+	case r.ReadFrom == "replica" && r.LagSeconds != nil:
+		out = append(out, fmt.Sprintf(frontend.T(lang, "rs_method_replica"), frontend.DateTime(lang, r.AsOf), frontend.Num(lang, *r.LagSeconds, 1)))
+	case r.Note != "":
+		out = append(out, frontend.T(lang, "rs_method_replica_down"))
+	}
 	return out
 }
 

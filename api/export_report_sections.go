@@ -296,6 +296,11 @@ func summaryTable(r *results.Report) *table {
 	f.add("study_id", r.StudyID)
 	f.add("kind", string(r.Kind))
 	f.add("generated_at", r.GeneratedAt)
+	f.add("as_of", r.AsOf)
+	f.add("read_from", r.ReadFrom)
+	if r.LagSeconds != nil {
+		f.add("replica_lag_seconds", *r.LagSeconds)
+	}
 	f.number("confidence", r.Confidence, survey.FormatPercent)
 	f.add("weighting", r.Weighting)
 	if r.Stratified != nil {

@@ -83,6 +83,7 @@ func (s *Server) exportResponses(c echo.Context) error {
 	}
 	// Exports carry respondent data out of the system: the audit log says who took which.
 	s.audit(c, principal(c), "study.export", c.Param("id"), map[string]any{"format": name, "weighted": o.Weighted})
+	setFreshness(c, e.Freshness)
 	d := startDownload(c, format.contentType, e.FileName(format.ext))
 	return s.finish(d, writeTable(d, format, e.Columns, fo, func(fn func([]any) error) error {
 		return e.Rows(ctx, fn)

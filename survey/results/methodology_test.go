@@ -59,6 +59,7 @@ var notFields = map[string]bool{
 	"z_test": true, "welch_t": true, "nps_diff": true, "started_at": true, "duration_ms": true, "holm": true, "exclude_from_norms": true, "completes": true, "target_per_group": true,
 	"power_proportions_2indep": true, "samplesize_proportions_2indep_onetail": true,
 	"email": true, "widget": true, "link": true, "throttle_days": true, "throttled": true,
+	"primary": true, "replica": true, // values of read_from
 }
 
 // TestMethodologyMatchesTheReport: docs/METHODOLOGY.md explains every field

@@ -48,6 +48,9 @@ type Report struct {
 	// Methods names the method behind each kind of number, for the
 	// report's reader and its files.
 	Methods map[string]string `json:"methods"`
+	// Freshness says which database the counts were read from and how
+	// current they are (as_of, read_from).
+	Freshness
 }
 
 // Counts are the responses behind the report.

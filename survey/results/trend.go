@@ -31,6 +31,8 @@ type Trend struct {
 	// Channels are an nps program's response rates by channel since the
 	// study began (absent for brand-lift studies).
 	Channels []ChannelRate `json:"channels,omitempty"`
+	// Freshness: as in Report.
+	Freshness
 }
 
 // TrendPeriod is one day, ISO week or month in the study's time zone.

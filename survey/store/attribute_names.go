@@ -6,5 +6,5 @@ import "context"
 // carries, sorted: the segments the dashboard offers besides device and
 // frequency. It reads the study's cells, never its responses.
 func (s *Store) AttributeNames(ctx context.Context, studyID string) ([]string, error) {
-	return s.attributeNames(ctx, studyID)
+	return attributeNames(ctx, s.db, studyID)
 }

@@ -5,13 +5,14 @@ import (
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
+	"gorm.io/gorm"
 )
 
 // channelCounts counts an nps program's asks, answers and dismissals by
 // channel, in two aggregate queries: invitations sent (distinct asks, so
 // a reminder is not a second ask), and touches by channel and kind.
-func (s *Store) channelCounts(ctx context.Context, studyID string) ([]results.ChannelCounts, error) {
-	db := s.db.WithContext(ctx)
+func channelCounts(ctx context.Context, db *gorm.DB, studyID string) ([]results.ChannelCounts, error) {
+	db = db.WithContext(ctx)
 	by := map[string]*results.ChannelCounts{}
 	for _, ch := range survey.Channels {
 		by[ch] = &results.ChannelCounts{Channel: ch}

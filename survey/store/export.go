@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/brandlift/brandlift/survey/results"
+	"gorm.io/gorm"
 )
 
 // ExportOptions select what the raw export holds.
@@ -25,6 +26,10 @@ type Export struct {
 	attrs   []string
 	weights map[string]map[survey.Group]float64 // cell id -> group -> weight
 	store   *Store
+	db      *gorm.DB // the primary, or the replica (reportSource)
+	// Freshness says which database the rows come from and how current
+	// they are; the API sends it in headers before the rows.
+	Freshness results.Freshness
 }
 
 // NewExport describes the columns of a study's raw export: response id,
@@ -37,12 +42,17 @@ func (s *Store) NewExport(ctx context.Context, studyID string, o ExportOptions) 
 		return nil, err
 	}
 	e := &Export{study: st, store: s}
-	if o.Weighted {
-		if e.weights, err = s.cellWeights(ctx, st); err != nil {
-			return nil, err
+	e.Freshness, err = s.readReport(ctx, func(db *gorm.DB) (err error) {
+		e.db = db
+		if o.Weighted {
+			if e.weights, err = cellWeights(ctx, db, st); err != nil {
+				return err
+			}
 		}
-	}
-	if e.attrs, err = s.attributeNames(ctx, st.ID); err != nil {
+		e.attrs, err = attributeNames(ctx, db, st.ID)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	cols := []survey.ExportColumn{{Name: "response_id", Type: survey.ColString, Nullable: false}, {Name: "group", Type: survey.ColString, Nullable: false},
@@ -99,9 +109,9 @@ func uniqueNames(cols []survey.ExportColumn) []survey.ExportColumn {
 }
 
 // attributeNames lists every attribute any respondent carries, sorted.
-func (s *Store) attributeNames(ctx context.Context, studyID string) ([]string, error) {
+func attributeNames(ctx context.Context, db *gorm.DB, studyID string) ([]string, error) {
 	var cells []cellRow
-	if err := s.db.WithContext(ctx).Select("attrs").Where("study_id = ?", studyID).Find(&cells).Error; err != nil {
+	if err := db.WithContext(ctx).Select("attrs").Where("study_id = ?", studyID).Find(&cells).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read attributes: %w", err)
 	}
 	seen := map[string]bool{}
@@ -119,8 +129,8 @@ func (s *Store) attributeNames(ctx context.Context, studyID string) ([]string, e
 }
 
 // cellWeights rakes as the report does and returns each cell's weights.
-func (s *Store) cellWeights(ctx context.Context, st *survey.Study) (map[string]map[survey.Group]float64, error) {
-	data, err := s.loadTallies(ctx, st.ID, false)
+func cellWeights(ctx context.Context, db *gorm.DB, st *survey.Study) (map[string]map[survey.Group]float64, error) {
+	data, err := loadTallies(ctx, db, st.ID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +145,7 @@ func (s *Store) cellWeights(ctx context.Context, st *survey.Study) (map[string]m
 func (e *Export) Rows(ctx context.Context, fn func(row []any) error) error {
 	exprs, kinds := e.selectList()
 	query := "SELECT " + strings.Join(exprs, ", ") + " FROM responses WHERE study_id = ? ORDER BY id"
-	rows, err := e.store.db.WithContext(ctx).Raw(query, e.study.ID).Rows()
+	rows, err := e.db.WithContext(ctx).Raw(query, e.study.ID).Rows()
 	if err != nil {
 		return fmt.Errorf("store: unable to read responses: %w", err)
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
+	"gorm.io/gorm"
 )
 
 // LatestTextAnswers is how many text answers the report shows per question.
@@ -22,16 +24,50 @@ func (s *Store) Results(ctx context.Context, studyID string, o results.Options) 
 	if err := o.Validate(st); err != nil {
 		return nil, err
 	}
-	in := results.Input{Study: st, Latest: map[string][]results.TextAnswer{}}
-	if in.Tallies, err = s.loadTallies(ctx, st.ID, o.IncludeFlagged); err != nil {
+	var in results.Input
+	fresh, err := s.readReport(ctx, func(db *gorm.DB) (err error) {
+		in, err = s.reportInput(ctx, db, st, o)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	if in.GroupCounts, err = s.groupCounts(ctx, st.ID); err != nil {
+	r, err := results.Build(in, o)
+	if err != nil {
 		return nil, err
+	}
+	r.Freshness = fresh
+	return r, nil
+}
+
+// readReport runs a report's reads on the database reportSource picks.
+// When the replica fails partway (a conflict with recovery, or it went
+// away), the reads are done again on the primary, so that the analyst
+// gets a report rather than an error.
+func (s *Store) readReport(ctx context.Context, read func(db *gorm.DB) error) (results.Freshness, error) {
+	db, fresh := s.reportSource(ctx)
+	err := read(db)
+	if err != nil && fresh.ReadFrom == readReplica && ctx.Err() == nil {
+		s.replica.downUntil.Store(time.Now().Add(replicaBackoff).UnixNano())
+		fresh = fromPrimary("the read replica failed during the report; this was read from the primary")
+		err = read(s.db)
+	}
+	return fresh, err
+}
+
+// reportInput reads the counts behind a report from db.
+func (s *Store) reportInput(ctx context.Context, db *gorm.DB, st *survey.Study, o results.Options) (results.Input, error) {
+	in := results.Input{Study: st, Latest: map[string][]results.TextAnswer{}}
+	var err error
+	if in.Tallies, err = loadTallies(ctx, db, st.ID, o.IncludeFlagged); err != nil {
+		return in, err
+	}
+	if in.GroupCounts, err = groupCounts(ctx, db, st.ID); err != nil {
+		return in, err
 	}
 	var first *string // MIN over the daily tallies' key, not the responses
-	if err := s.db.WithContext(ctx).Model(&dailyTallyRow{}).Select("MIN(day)").Where("study_id = ?", st.ID).Scan(&first).Error; err != nil {
-		return nil, fmt.Errorf("store: unable to read the first day: %w", err)
+	if err := db.WithContext(ctx).Model(&dailyTallyRow{}).Select("MIN(day)").Where("study_id = ?", st.ID).Scan(&first).Error; err != nil {
+		return in, fmt.Errorf("store: unable to read the first day: %w", err)
 	}
 	if first != nil {
 		in.FirstDay = *first
@@ -40,11 +76,11 @@ func (s *Store) Results(ctx context.Context, studyID string, o results.Options) 
 		if q.Type != survey.TextQuestion {
 			continue
 		}
-		if in.Latest[q.Key], _, err = s.TextAnswers(ctx, st, q.Key, LatestTextAnswers, ""); err != nil {
-			return nil, err
+		if in.Latest[q.Key], _, err = s.searchTextAnswers(ctx, db, st, q.Key, results.TextFilter{}, LatestTextAnswers, ""); err != nil {
+			return in, err
 		}
 	}
-	return results.Build(in, o)
+	return in, nil
 }
 
 // ResultsTrend computes the trend from the daily running counts.
@@ -60,25 +96,32 @@ func (s *Store) ResultsTrend(ctx context.Context, studyID, interval string, o re
 	if !results.ValidInterval(interval) {
 		return results.BuildTrend(st, nil, interval, o) // says what is wrong
 	}
-	data, err := s.loadDaily(ctx, st.ID, o.IncludeFlagged)
+	var data *results.Tallies
+	var counts []results.ChannelCounts
+	fresh, err := s.readReport(ctx, func(db *gorm.DB) (err error) {
+		if data, err = loadDaily(ctx, db, st.ID, o.IncludeFlagged); err != nil || st.Kind != survey.KindNPS {
+			return err
+		}
+		counts, err = channelCounts(ctx, db, st.ID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	t, err := results.BuildTrend(st, data, interval, o)
-	if err != nil || st.Kind != survey.KindNPS {
-		return t, err
-	}
-	counts, err := s.channelCounts(ctx, st.ID)
 	if err != nil {
 		return nil, err
 	}
-	t.Channels = results.BuildChannelRates(counts, t.Confidence)
+	if st.Kind == survey.KindNPS {
+		t.Channels = results.BuildChannelRates(counts, t.Confidence)
+	}
+	t.Freshness = fresh
 	return t, nil
 }
 
 // loadTallies reads the study's counts in two queries.
-func (s *Store) loadTallies(ctx context.Context, studyID string, includeFlagged bool) (*results.Tallies, error) {
-	db := s.db.WithContext(ctx)
+func loadTallies(ctx context.Context, db *gorm.DB, studyID string, includeFlagged bool) (*results.Tallies, error) {
+	db = db.WithContext(ctx)
 	var rows []cellRow
 	if err := db.Where("study_id = ?", studyID).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read cells: %w", err)
@@ -113,9 +156,9 @@ func (s *Store) loadTallies(ctx context.Context, studyID string, includeFlagged 
 }
 
 // groupCounts reads responses per group and flag set.
-func (s *Store) groupCounts(ctx context.Context, studyID string) ([]results.GroupCount, error) {
+func groupCounts(ctx context.Context, db *gorm.DB, studyID string) ([]results.GroupCount, error) {
 	var rows []groupCountRow
-	err := s.db.WithContext(ctx).Where("study_id = ? AND n > 0", studyID).Find(&rows).Error
+	err := db.WithContext(ctx).Where("study_id = ? AND n > 0", studyID).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read group counts: %w", err)
 	}
@@ -127,8 +170,8 @@ func (s *Store) groupCounts(ctx context.Context, studyID string) ([]results.Grou
 }
 
 // loadDaily reads the daily counts as tallies whose cells are days.
-func (s *Store) loadDaily(ctx context.Context, studyID string, includeFlagged bool) (*results.Tallies, error) {
-	q := s.db.WithContext(ctx).Model(&dailyTallyRow{}).Select("day, grp, question_key, slot, SUM(n) AS n").
+func loadDaily(ctx context.Context, db *gorm.DB, studyID string, includeFlagged bool) (*results.Tallies, error) {
+	q := db.WithContext(ctx).Model(&dailyTallyRow{}).Select("day, grp, question_key, slot, SUM(n) AS n").
 		Where("study_id = ?", studyID)
 	if !includeFlagged {
 		q = q.Where("flagged = ?", false)

@@ -41,6 +41,8 @@ type Store struct {
 	persons     personKeyCache
 	path        string       // the SQLite file; "" on PostgreSQL
 	obs         observerSlot // metrics hooks of the batch writers (observer.go)
+	// replica, when attached, serves reports and exports (replica.go).
+	replica *replica
 }
 
 // Dialect reports which database the store talks to.
@@ -105,12 +107,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &gorm.Config{
-		Logger:                 logger.Discard,
-		DisableAutomaticPing:   true,
-		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	}
+	cfg := gormConfig()
 	var dialector gorm.Dialector
 	if dialect == Postgres {
 		dialector = postgres.Open(driverDSN)
@@ -154,6 +151,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.committer = startCommitter(s)
 	s.impressions = startImpressionBatcher(s)
 	return s, nil
+}
+
+// gormConfig is the GORM configuration of every connection pool.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		DisableAutomaticPing:   true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
 }
 
 // retryWhileBusy opens a SQLite file again while opening fails with
@@ -202,6 +209,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.committer.stop()
 	s.impressions.stop()
+	s.closeReplica()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

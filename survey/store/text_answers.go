@@ -33,11 +33,16 @@ func (s *Store) TextAnswers(ctx context.Context, st *survey.Study, question stri
 // Latin letters only on SQLite), of respondents whose NPS answer is in
 // f.Category, with the attributes f.Attrs, completed in [f.From, f.To).
 func (s *Store) SearchTextAnswers(ctx context.Context, st *survey.Study, question string, f results.TextFilter, limit int, cursor string) ([]results.TextAnswer, string, error) {
+	return s.searchTextAnswers(ctx, s.db, st, question, f, limit, cursor)
+}
+
+// searchTextAnswers is SearchTextAnswers on db, the primary or the replica.
+func (s *Store) searchTextAnswers(ctx context.Context, db *gorm.DB, st *survey.Study, question string, f results.TextFilter, limit int, cursor string) ([]results.TextAnswer, string, error) {
 	q := st.Question(question)
 	if q == nil || q.Type != survey.TextQuestion {
 		return nil, "", &survey.ValidationError{Errors: []survey.FieldError{{Field: "question", Message: "no text question with this key"}}}
 	}
-	tx := s.db.WithContext(ctx).Model(&responseRow{}).Select("id, grp, attrs, answers, completed_at").
+	tx := db.WithContext(ctx).Model(&responseRow{}).Select("id, grp, attrs, answers, completed_at").
 		Where("study_id = ?", st.ID)
 	tx = s.jsonText(tx, question)
 	tx = s.commentFilters(tx, st, f)
