@@ -16,9 +16,11 @@ import (
 const (
 	defaultAddr = "127.0.0.1:8080"
 	envDB       = "BRANDLIFT_DB"
-	envAddr     = "BRANDLIFT_ADDR"
-	envBaseURL  = "BRANDLIFT_BASE_URL"
-	envRate     = "BRANDLIFT_PUBLIC_RATE"
+	// envDBReplica is a streaming replica for reports and exports.
+	envDBReplica = "BRANDLIFT_DB_REPLICA"
+	envAddr      = "BRANDLIFT_ADDR"
+	envBaseURL   = "BRANDLIFT_BASE_URL"
+	envRate      = "BRANDLIFT_PUBLIC_RATE"
 	// envWebhookPrivate lets webhooks reach loopback and private networks.
 	envWebhookPrivate = "BRANDLIFT_WEBHOOK_ALLOW_PRIVATE"
 	envLogFmt         = "BRANDLIFT_LOG_FORMAT"

@@ -25,7 +25,7 @@ Usage:
                                                          recount a study's stored responses or impressions
   brandlift version
 
-Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
+Flags win over the environment (BRANDLIFT_DB, BRANDLIFT_DB_REPLICA, BRANDLIFT_ADDR, BRANDLIFT_BASE_URL,
 BRANDLIFT_PUBLIC_RATE, BRANDLIFT_LOG_FORMAT, BRANDLIFT_WEBHOOK_ALLOW_PRIVATE,
 BRANDLIFT_SMTP_URL, BRANDLIFT_SMTP_FROM, BRANDLIFT_METRICS_ADDR, BRANDLIFT_METRICS_TOKEN;
 BRANDLIFT_ADMIN_EMAIL and BRANDLIFT_ADMIN_PASSWORD create the first admin user). Run

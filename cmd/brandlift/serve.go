@@ -25,6 +25,8 @@ const shutdownGrace = 30 * time.Second
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	db := dbFlag(fs, store.DefaultDSN)
+	replica := fs.String("db-replica", envOr(envDBReplica, ""),
+		"PostgreSQL streaming replica that results, trends and exports read from; empty reads them from --db (env "+envDBReplica+")")
 	options := serverFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,6 +42,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	if *replica != "" {
+		if err := st.AttachReplica(ctx, *replica); err != nil {
+			return fmt.Errorf("--db-replica (%s): %w", envDBReplica, err)
+		}
+		log.Info("reports read from the replica", "replica", store.MaskDSN(*replica))
+	}
 	if err := bootstrapAdmin(ctx, st, log); err != nil {
 		return err
 	}
