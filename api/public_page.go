@@ -34,18 +34,20 @@ func (s *Server) surveyPage(c echo.Context) error {
 	if status, kind := notLiveMessage(st.Status); kind != "" {
 		return s.message(c, status, kind, st, lang)
 	}
-	if kind, err := s.answeredOrThrottled(c, st, who); err != nil || kind != "" {
-		if err != nil {
-			return s.failure(c, st, lang, err, frontend.MessageDown)
-		}
-		return s.message(c, http.StatusConflict, kind, st, lang)
-	}
-	full, err := s.store.GroupFull(ctx, st, who.Group)
+	kind, full, err := s.pageState(c, st, who)
 	if err != nil {
 		return s.failure(c, st, lang, err, frontend.MessageDown)
 	}
+	if kind != "" {
+		return s.message(c, http.StatusConflict, kind, st, lang)
+	}
 	if full {
 		return s.message(c, http.StatusGone, frontend.MessageFull, st, lang)
+	}
+	if c.QueryParam("score") == "" {
+		if sent, err := s.plannedPage(c, st, who, lang); sent {
+			return err
+		}
 	}
 	page := s.pageModel(c, st, who, lang)
 	if !preselectScore(&page, c.QueryParam("score")) {
@@ -58,26 +60,35 @@ func (s *Server) surveyPage(c echo.Context) error {
 	return s.html(c, http.StatusOK, "survey", &page, st)
 }
 
-// answeredOrThrottled says which message replaces the survey: already
-// answered (this respondent, or in an nps program this ask), throttled
-// (an nps program asking within the window), or "" to show the survey.
-func (s *Server) answeredOrThrottled(c echo.Context, st *survey.Study, who *store.Respondent) (string, error) {
+// pageState says which message replaces the survey: already answered
+// (this respondent, or in an nps program this ask), throttled (an nps
+// program asking within the window), or "" to show it; and whether the
+// respondent's group is full. Without a throttle window both come from
+// one statement: most pages are first visits, and this is all the
+// database work they need.
+func (s *Server) pageState(c echo.Context, st *survey.Study, who *store.Respondent) (kind string, full bool, err error) {
 	ctx := c.Request().Context()
 	if st.ThrottleWindow() == 0 {
-		id, err := s.store.ResponseID(ctx, st.ID, who.Hash)
-		if err != nil || id == "" {
-			return "", err
+		id, full, err := s.store.PageState(ctx, st, who.Hash, who.Group)
+		switch {
+		case err != nil:
+			return "", false, err
+		case id != "":
+			return frontend.MessageAlreadyAnswered, false, nil
 		}
-		return frontend.MessageAlreadyAnswered, nil
+		return "", full, nil
 	}
 	e, err := s.store.Eligible(ctx, st, who, who.Token.Ask, time.Now().UTC())
 	switch {
-	case err != nil || e.Eligible:
-		return "", err
+	case err != nil:
+		return "", false, err
+	case e.Eligible:
+		full, err = s.store.GroupFull(ctx, st, who.Group)
+		return "", full, err
 	case e.Reason == "answered":
-		return frontend.MessageAlreadyAnswered, nil
+		return frontend.MessageAlreadyAnswered, false, nil
 	}
-	return frontend.MessageThrottled, nil
+	return frontend.MessageThrottled, false, nil
 }
 
 // preselectScore checks the score an invitation's link chose (its
@@ -281,25 +292,39 @@ func studyTitle(st *survey.Study) string {
 
 // pageModel builds the view of the questions for this respondent.
 func (s *Server) pageModel(c echo.Context, st *survey.Study, who *store.Respondent, lang string) frontend.SurveyPage {
+	token := c.QueryParam("t")
+	if token == "" {
+		token = c.Request().PostForm.Get("t")
+	}
+	return surveyModel(st, lang, token, offersLanguages(st, who), func(q *survey.Question) []survey.Option { return q.OptionOrder(who.Hash) })
+}
+
+// offersLanguages says whether the page links to the study's other
+// languages: unless the link chose one.
+func offersLanguages(st *survey.Study, who *store.Respondent) bool {
+	return who.Token.Locale == "" && len(st.Locales) > 1
+}
+
+// surveyModel is the page of st in lang for the link token, with each
+// question's choices in the order order gives.
+func surveyModel(st *survey.Study, lang, token string, languages bool, order func(q *survey.Question) []survey.Option) frontend.SurveyPage {
 	page := frontend.SurveyPage{
-		Lang: lang, Title: studyTitle(st), Action: "/s/" + st.PublicKey, Token: c.QueryParam("t"),
+		Lang: lang, Title: studyTitle(st), Action: "/s/" + st.PublicKey, Token: token,
 		Consent: st.Consent[lang], ConsentVersion: st.ConsentVersion,
 	}
-	if page.Token == "" {
-		page.Token = c.Request().PostForm.Get("t")
-	}
-	if who.Token.Locale == "" && len(st.Locales) > 1 {
+	if languages {
 		for _, l := range st.Locales {
 			if l != lang {
 				page.Languages = append(page.Languages, frontend.Language{Code: l, Name: languageNames[l],
-					URL: "/s/" + st.PublicKey + "?t=" + url.QueryEscape(page.Token) + "&lang=" + l})
+					URL: "/s/" + st.PublicKey + "?t=" + url.QueryEscape(token) + "&lang=" + l})
 			}
 		}
 	}
-	for i, q := range st.Questions {
+	for i := range st.Questions {
+		q := &st.Questions[i]
 		pq := frontend.Question{Key: q.Key, Type: string(q.Type), Text: q.Text[lang], Required: q.Required,
 			Number: i + 1, Total: len(st.Questions)}
-		for _, o := range q.OptionOrder(who.Hash) {
+		for _, o := range order(q) {
 			pq.Options = append(pq.Options, frontend.Option{Key: o.Key, Text: o.Text[lang], Exclusive: o.Exclusive})
 		}
 		switch q.Type {
@@ -423,18 +448,35 @@ func (s *Server) html(c echo.Context, status int, name string, data any, st *sur
 	if err := frontend.Render(&buf, name, data); err != nil {
 		return err
 	}
-	frame := "'none'"
-	if st != nil && len(st.FrameAncestors) > 0 {
-		frame = strings.Join(st.FrameAncestors, " ")
-	}
 	// Survey URLs carry tokens: no page they lead to may see them.
-	return writePage(c, status, buf.Bytes(), nonce, frame, "no-referrer")
+	return writePage(c, status, buf.Bytes(), nonce, frameAncestors(st), "no-referrer")
+}
+
+// frameAncestors is the CSP frame-ancestors of st's pages: the origins
+// the study lets frame them, or none.
+func frameAncestors(st *survey.Study) string {
+	if st != nil && len(st.FrameAncestors) > 0 {
+		return strings.Join(st.FrameAncestors, " ")
+	}
+	return "'none'"
 }
 
 // writePage sends a rendered page with the security headers every page
 // carries. Scripts and styles come only from our own origin or carry the
 // nonce; frame says which origins may frame the page.
 func writePage(c echo.Context, status int, body []byte, nonce, frame, referrer string) error {
+	pageHeaders(c, nonce, frame, referrer)
+	// Pages are a few KB; compressing them costs less than a phone's
+	// round trip on a slow network saves.
+	if enc := frontend.Negotiate(c.Request().Header.Get("Accept-Encoding")); enc != "" {
+		body = frontend.Compress(enc, body, false)
+		c.Response().Header().Set("Content-Encoding", enc)
+	}
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
+}
+
+// pageHeaders sets the security and caching headers of every page.
+func pageHeaders(c echo.Context, nonce, frame, referrer string) {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'; "+
 		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "+frame)
@@ -444,20 +486,15 @@ func writePage(c echo.Context, status int, body []byte, nonce, frame, referrer s
 	if c.Scheme() == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	// Pages are a few KB; compressing them costs less than a phone's
-	// round trip on a slow network saves.
 	h.Set("Vary", "Accept-Encoding")
-	if enc := frontend.Negotiate(c.Request().Header.Get("Accept-Encoding")); enc != "" {
-		body = frontend.Compress(enc, body, false)
-		h.Set("Content-Encoding", enc)
-	}
-	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 func newNonce() string {
 	var b [16]byte
 	rand.Read(b[:])
-	return base64.RawStdEncoding.EncodeToString(b[:])
+	// base64url: CSP allows '-' and '_' in a nonce, and html/template
+	// leaves them as they are, so the survey plan can splice it in.
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // formInt reads a small whole number from a form field; 0 when absent or

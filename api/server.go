@@ -53,6 +53,9 @@ type Server struct {
 	echo  *echo.Echo
 	// metrics is nil unless the configuration turns metrics on.
 	metrics *metricSet
+	// plans are the survey pages rendered once per study and language
+	// (public_page_plan.go).
+	plans planCache
 }
 
 // New builds the app and its routes.

@@ -72,6 +72,9 @@ func init() {
 		"t":     T,
 		"asset": Asset,
 		"add":   func(a, b int) int { return a + b },
+		"optionView": func(q Question, i int, o Option) OptionView {
+			return OptionView{QKey: q.Key, QType: q.Type, Required: q.Required, O: o, N: strconv.Itoa(i + 1)}
+		},
 	}).Funcs(dashFuncs).ParseFS(templateFS, "templates/*.html"))
 }
 

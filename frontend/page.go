@@ -133,6 +133,15 @@ type Option struct {
 	Exclusive bool // "none of these": unticks the others (the server checks it too)
 }
 
+// OptionView is what the survey_option template renders: one choice of
+// question QKey at place N (1-based) of the respondent's order.
+type OptionView struct {
+	QKey, QType string
+	Required    bool
+	O           Option
+	N           string
+}
+
 // Level is one point of a scale.
 type Level struct {
 	Value   int

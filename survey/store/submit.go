@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -230,6 +231,29 @@ func (s *Store) ResponseID(ctx context.Context, studyID, respondent string) (str
 		return "", nil
 	}
 	return ids[0], nil
+}
+
+// PageState is what a respondent's first visit to the survey page needs
+// to know, read in one statement: the id of their response ("" when they
+// have not answered) and whether their group has reached the study's
+// target (never, without one).
+func (s *Store) PageState(ctx context.Context, st *survey.Study, respondent string, g survey.Group) (responseID string, full bool, err error) {
+	var id sql.NullString
+	if st.TargetPerGroup <= 0 {
+		err = s.db.WithContext(ctx).Raw("SELECT id FROM responses WHERE study_id = ? AND respondent = ? LIMIT 1", st.ID, respondent).Scan(&id).Error
+		if err != nil {
+			return "", false, fmt.Errorf("store: unable to look up response: %w", err)
+		}
+		return id.String, false, nil
+	}
+	var n int64
+	err = s.db.WithContext(ctx).Raw("SELECT (SELECT id FROM responses WHERE study_id = ? AND respondent = ? LIMIT 1), "+
+		"(SELECT COALESCE(SUM(n), 0) FROM group_counts WHERE study_id = ? AND grp = ? AND flags = '')",
+		st.ID, respondent, st.ID, string(g)).Row().Scan(&id, &n)
+	if err != nil {
+		return "", false, fmt.Errorf("store: unable to look up response: %w", err)
+	}
+	return id.String, n >= st.TargetPerGroup, nil
 }
 
 // GroupFull reports whether a group has reached the study's target of
