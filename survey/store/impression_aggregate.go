@@ -1,8 +1,10 @@
 package store
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/brandlift/brandlift/survey"
@@ -100,16 +102,33 @@ func (c *impressionChunk) intern(s string) string {
 	return v
 }
 
-// hashed fills in the respondent hashes and sorts the rows by them: the
-// merge then walks the exposures index in order, several times faster
-// than in random order, and locks rows in the order of the pixel's
-// batches, which cannot deadlock with it. The sort moves indices, not
-// the wide rows.
-func (c *impressionChunk) hashed(st *survey.Study) []stagedExposure {
+// hashed fills in the respondent hashes and, when sortRows is set, sorts
+// the rows by them: the merge then walks the exposures index in order,
+// several times faster than in random order, and locks rows in the order
+// of the pixel's batches, which cannot deadlock with it. The sort moves
+// indices, not the wide rows. PostgreSQL's merge sorts the staged rows
+// itself (ORDER BY respondent), on its own core, so its sink skips this.
+func (c *impressionChunk) hashed(st *survey.Study, sortRows bool) []stagedExposure {
 	perm := make([]int32, len(c.rows))
-	for i := range c.rows {
-		c.rows[i].respondent = st.RespondentHash(c.rows[i].rid)
-		perm[i] = int32(i)
+	// The HMACs are most of this; each core takes a share of the rows.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(c.rows)/4096))
+	var wg sync.WaitGroup
+	per := (len(c.rows) + workers - 1) / workers
+	for from := 0; from < len(c.rows); from += per {
+		to := min(from+per, len(c.rows))
+		// A contiguous share each: interleaved rows would have the
+		// workers write the same cache lines.
+		wg.Go(func() {
+			hash := st.RespondentHasher()
+			for i := from; i < to; i++ {
+				c.rows[i].respondent = hash(c.rows[i].rid)
+				perm[i] = int32(i)
+			}
+		})
+	}
+	wg.Wait()
+	if !sortRows {
+		return c.rows
 	}
 	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(c.rows[a].respondent, c.rows[b].respondent) })
 	sorted := make([]stagedExposure, len(c.rows))

@@ -58,6 +58,8 @@ type impressionSink interface {
 	// the study has the file already (another upload committed it).
 	claim(ctx context.Context, studyID, fileID string, at time.Time) (bool, error)
 	stage(ctx context.Context, chunk int, rows []stagedExposure) error
+	// wantsSorted says whether stage wants the rows in respondent order.
+	wantsSorted() bool
 	merge(ctx context.Context, studyID string, chunk int) error
 	// distinct counts the respondents of every chunk staged.
 	distinct(ctx context.Context) (int64, error)
@@ -70,6 +72,8 @@ type impressionSink interface {
 
 func (s *Store) importImpressions(ctx context.Context, st *survey.Study, fileID string, src survey.ImpressionLogReader, sink impressionSink) (survey.ImpressionImport, error) {
 	defer sink.rollback()
+	next, stop := readAhead(src)
+	defer stop()
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	rep := survey.ImpressionImport{FileID: fileID, ImportedAt: now,
 		Rejections: []survey.ImpressionRejection{}, RejectedByReason: map[string]int64{}}
@@ -86,7 +90,7 @@ func (s *Store) importImpressions(ctx context.Context, st *survey.Study, fileID 
 			}
 			claimed = true
 		}
-		rows := chunk.hashed(st)
+		rows := chunk.hashed(st, sink.wantsSorted())
 		if err := sink.stage(ctx, chunks, rows); err != nil {
 			return false, err
 		}
@@ -99,7 +103,7 @@ func (s *Store) importImpressions(ctx context.Context, st *survey.Study, fileID 
 		return true, nil
 	}
 	for {
-		row, rej, err := src.Next()
+		row, rej, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -176,6 +180,12 @@ ON CONFLICT (study_id, respondent) DO UPDATE SET
     THEN excluded.creative ELSE exposures.creative END,
   placement = CASE WHEN excluded.placement <> '' AND (exposures.placement = '' OR excluded.last_seen >= exposures.last_seen)
     THEN excluded.placement ELSE exposures.placement END`
+
+// insertStagedSQL is mergeStagedSQL for a study with no exposures yet:
+// every row is new (see pgImpressionSink.merge).
+const insertStagedSQL = `INSERT INTO exposures (study_id, respondent, first_seen, last_seen, count, creative, placement)
+SELECT ?, respondent, first_seen, last_seen, count, creative, placement
+FROM impression_staging WHERE chunk = ? ORDER BY respondent`
 
 // Statements of the file claim, in ? form (dollarParams turns them into
 // PostgreSQL's $n).

@@ -43,6 +43,10 @@ func (q *sqliteImpressionSink) claim(ctx context.Context, studyID, fileID string
 	return err == nil, err
 }
 
+// wantsSorted is true: rows are written in the order given, so sorted
+// they walk the index in order.
+func (q *sqliteImpressionSink) wantsSorted() bool { return true }
+
 func (q *sqliteImpressionSink) stage(ctx context.Context, chunk int, rows []stagedExposure) error {
 	per := rowsPerInsert(len(stagingColumns))
 	for start := 0; start < len(rows); start += per {
