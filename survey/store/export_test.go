@@ -9,3 +9,6 @@ func (s *Store) ExpireMedians() {
 	s.medians.m = nil
 	s.medians.mu.Unlock()
 }
+
+// ForgetStudy drops a study from the respondent-facing cache.
+func (s *Store) ForgetStudy(publicKey string) { s.forget(publicKey) }
