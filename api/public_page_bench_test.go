@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -27,18 +25,7 @@ func BenchmarkSurveyPage(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			s := surveytest.New(b, d)
 			srv := New(Config{Store: s, Logger: testLogger(&syncBuffer{}), BaseURL: "http://brandlift.test", Version: "bench"})
-			var in survey.StudyInput
-			if err := json.Unmarshal(raw, &in); err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			st, err := s.CreateStudy(ctx, &in)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if st, err = s.Transition(ctx, st.ID, survey.Launch); err != nil {
-				b.Fatal(err)
-			}
+			st := launchedFromJSON(b, s, string(raw))
 			const respondents = 4096
 			paths := make([]string, respondents)
 			for i := range paths {

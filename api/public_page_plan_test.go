@@ -236,7 +236,8 @@ func gunzip(t *testing.T, b []byte) []byte {
 	return out
 }
 
-func launchedFromJSON(t *testing.T, s *store.Store, spec string) *survey.Study {
+// launchedFromJSON creates the study spec describes and launches it.
+func launchedFromJSON(t testing.TB, s *store.Store, spec string) *survey.Study {
 	t.Helper()
 	var in survey.StudyInput
 	if err := json.Unmarshal([]byte(spec), &in); err != nil {

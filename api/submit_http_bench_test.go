@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -32,18 +31,7 @@ func BenchmarkSubmitHTTP(b *testing.B) {
 					srv := New(Config{Store: s, Logger: testLogger(&syncBuffer{}), BaseURL: "http://brandlift.test", Version: "bench"})
 					web := httptest.NewServer(srv.Handler())
 					defer web.Close()
-					var in survey.StudyInput
-					if err := json.Unmarshal([]byte(planStudyJSON), &in); err != nil {
-						b.Fatal(err)
-					}
-					ctx := context.Background()
-					st, err := s.CreateStudy(ctx, &in)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if st, err = s.Transition(ctx, st.ID, survey.Launch); err != nil {
-						b.Fatal(err)
-					}
+					st := launchedFromJSON(b, s, planStudyJSON)
 					client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 					answers := map[string]any{"recall": "yes", "brands": []string{"ab", "cd"}, "nps": 9, "csat": 6, "why": "нравится"}
 					var next atomic.Int64
