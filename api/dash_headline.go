@@ -18,6 +18,9 @@ type Headline struct {
 	Verdict     string // "statistically significant" or "not statistically significant"
 	Relative    string // "relative +31%", or "" when the control rate is 0
 	Significant bool
+	// Score marks a level rather than a lift (an nps program's NPS): it
+	// is neither significant nor not.
+	Score bool
 	// LowSample is true below the study's min_per_group; By names the
 	// test that decided significance (z-test, Fisher's exact test, ...).
 	LowSample bool

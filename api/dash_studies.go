@@ -3,6 +3,7 @@ package api
 import (
 	"net/url"
 
+	"github.com/brandlift/brandlift/frontend"
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
 	"github.com/brandlift/brandlift/survey/store"
@@ -138,8 +139,28 @@ func (s *Server) headlineOf(c echo.Context, st *survey.Study, lang string) (*Hea
 		}
 	}
 	if best == nil {
-		return nil, nil
+		return npsHeadline(lang, r), nil
 	}
 	h := liftHeadline(lang, st, best, r.Confidence)
 	return &h, nil
+}
+
+// npsHeadline is an nps program's result for the list: its first NPS
+// question's score with its interval, "NPS +32.0 · 90% CI +28.1 to +35.9";
+// nil before the first answer, or in a report without one.
+func npsHeadline(lang string, r *results.Report) *Headline {
+	for _, m := range r.Metrics {
+		m, ok := m.(*results.NPSMetric)
+		if !ok || m.All == nil || m.All.N == 0 {
+			continue
+		}
+		from := ""
+		if lang != "en" {
+			from = frontend.T(lang, "ci_from") + " "
+		}
+		return &Headline{Label: "NPS", Lift: frontend.Signed(lang, m.All.NPS, 1), Score: true, LowSample: m.LowSample, NExposed: m.All.N,
+			Verdict: frontend.Pct(lang, r.Confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + from +
+				frontend.Signed(lang, m.All.CI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, m.All.CI.Hi, 1)}
+	}
+	return nil
 }

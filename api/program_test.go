@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -220,6 +221,36 @@ func TestScoreLinks(t *testing.T) {
 		app.store.DB().Table("touches").Select("channel").Where("study_id = ? AND kind = 'answered'", st.ID).Take(&ch)
 		if ch.Channel != survey.ChannelEmail {
 			t.Errorf("channel %q, want email", ch.Channel)
+		}
+	})
+}
+
+// TestDashListsAnNPSProgram: the studies list gives an nps program's
+// score with its interval, where it said "none yet", and its overview
+// names its target as a number of responses, not "per group".
+func TestDashListsAnNPSProgram(t *testing.T) {
+	forEachDB(t, func(t *testing.T, app *testApp) {
+		st := npsProgram(app, func(b map[string]any) { delete(b, "throttle_days"); b["target_per_group"] = 100 })
+		scores := []int{10, 10, 9, 8, 3}
+		for i, score := range scores {
+			tok := app.links(st, map[string]any{"rid": "n-" + strconv.Itoa(i)})[0].Token
+			app.do("POST", "/api/v1/public/responses", "", map[string]any{"token": tok, "answers": map[string]any{"nps": score}}).
+				status(http.StatusCreated)
+		}
+		// 3 promoters, 1 detractor of 5: NPS +40.
+		for _, c := range []struct{ lang, want, target string }{{"ru", "NPS +40,0", "Цель по числу ответов"}, {"en", "NPS +40.0", "Target responses"}} {
+			pc := app.signIn(survey.RoleAnalyst, c.lang)
+			list := pc.get("/dashboard?kind=nps").status(http.StatusOK).Body.String()
+			if !strings.Contains(list, `<span class="score">`+strings.ReplaceAll(c.want, "+", "&#43;")+`</span>`) || strings.Contains(list, map[string]string{"ru": "пока нет", "en": "none yet"}[c.lang]) {
+				t.Errorf("%s: the list does not give the program's %s:\n%s", c.lang, c.want, textBetween(list, "<tbody", "</tbody>"))
+			}
+			if lowSample := map[string]string{"ru": "меньше 50 ответов", "en": "fewer than 50 answers"}[c.lang]; !strings.Contains(list, lowSample) || strings.Contains(list, lowSample+" в группе") || strings.Contains(list, lowSample+" in a group") {
+				t.Errorf("%s: the low-sample note of a program without groups should not speak of a group", c.lang)
+			}
+			overview := pc.get("/dashboard/studies/" + st.ID).status(http.StatusOK).Body.String()
+			if !strings.Contains(overview, "<dt>"+c.target+"</dt>") || strings.Contains(overview, map[string]string{"ru": "Цель на группу", "en": "Target per group"}[c.lang]) {
+				t.Errorf("%s: the overview does not name the target as %q", c.lang, c.target)
+			}
 		}
 	})
 }
