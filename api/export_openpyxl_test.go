@@ -67,7 +67,8 @@ var reportFormatsWant = map[string]map[string]string{
 		"field=srm.p_value:value": "0.00E+00", "field=srm.chi_sq:value": "0.00"},
 	"weights":    {"field=effective_n.control:value": "0.0", "field=max_weight:value": "0.00", "field=iterations:value": "#,##0"},
 	"stratified": {"abs_lift": "0.0%", "p_value": "0.00E+00", "cmh_p_value": "0.00E+00", "cmh_chi_sq": "0.00", "strata": "#,##0"},
-	"summary":    {"field=confidence:value": "0.0%", "field=min_per_group:value": "#,##0", "field=generated_at:value": "yyyy-mm-dd hh:mm:ss"},
+	"summary": {"field=confidence:value": "0.0%", "field=min_per_group:value": "#,##0", "field=generated_at:value": "yyyy-mm-dd hh:mm:ss",
+		"field=as_of:value": "yyyy-mm-dd hh:mm:ss"},
 }
 
 // TestReportXLSXReadByOpenpyxl opens the report workbook with openpyxl and
@@ -206,8 +207,8 @@ for ws in wb.worksheets:
                 ok = want_text == ""
             elif isinstance(x, datetime.datetime):
                 t = datetime.datetime.fromisoformat(want_text.replace("Z", "+00:00")).replace(tzinfo=None)
-                # generated_at differs by the time between the requests: each file is a fresh report
-                slack = 60 if xr[0].value == "generated_at" else 0.001
+                # generated_at and as_of differ by the time between the requests: each file is a fresh report
+                slack = 60 if xr[0].value in ("generated_at", "as_of") else 0.001
                 ok = abs((x - t).total_seconds()) < slack
             elif isinstance(x, bool):
                 ok = want_text == ("true" if x else "false")
