@@ -219,6 +219,21 @@ func TestSurveyPageFromPlan(t *testing.T) {
 			if !bytes.Equal(body, wantBuf.Bytes()) {
 				t.Fatalf("respondent %d: the served page differs from the template\n%s", i, firstDifference(body, wantBuf.Bytes()))
 			}
+			if enc.want == "gzip" {
+				// The bytes on the wire are the plan's own pieces, not a
+				// template render compressed per request: the plan served.
+				plan := srv.plans.plans[planKey{st.ID, "en", true}].plan
+				v := frontend.SurveyValues{Token: token, Started: string(started[1]), Nonce: string(nonce[1]), Orders: make([][]string, len(st.Questions))}
+				for qi := range st.Questions {
+					for _, o := range st.Questions[qi].OptionOrder(who.Hash) {
+						v.Orders[qi] = append(v.Orders[qi], o.Key)
+					}
+				}
+				var planned bytes.Buffer
+				if plan == nil || !plan.FillGzip(&planned, v) || !bytes.Equal(rec.Body.Bytes(), planned.Bytes()) {
+					t.Fatalf("respondent %d: the gzipped page is not the study's plan", i)
+				}
+			}
 		}
 	})
 }
