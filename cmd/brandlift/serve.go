@@ -43,7 +43,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	if *replica != "" {
-		if err := st.AttachReplica(ctx, *replica); err != nil {
+		failed := func(err error) {
+			log.Warn("read replica unavailable: reports read from the primary for a while", "replica", store.MaskDSN(*replica), "err", err)
+		}
+		if err := st.AttachReplica(ctx, *replica, failed); err != nil {
 			return fmt.Errorf("--db-replica (%s): %w", envDBReplica, err)
 		}
 		log.Info("reports read from the replica", "replica", store.MaskDSN(*replica))

@@ -26,7 +26,11 @@ const replicaBackoff = 5 * time.Second
 // so that an analyst's long export does not compete with the survey's
 // writes on the primary.
 type replica struct {
-	db *gorm.DB
+	db  *gorm.DB
+	dsn string // to scrub a password from its errors
+	// failed is told why the replica was not used, once per failure
+	// (then the replica rests for replicaBackoff); nil tells nobody.
+	failed func(error)
 	// downUntil is the Unix nanosecond time before which the replica is
 	// not asked again after a failure.
 	downUntil atomic.Int64
@@ -43,7 +47,11 @@ const (
 // included, stays on the primary. The replica must be a PostgreSQL
 // standby of this store's PostgreSQL primary: in recovery, with the same
 // schema (streaming replication copies the migrations).
-func (s *Store) AttachReplica(ctx context.Context, dsn string) error {
+//
+// failed, when not nil, is told each time the replica fails and reports
+// go to the primary for a while (at most once per replicaBackoff), so
+// that an operator sees it in the log; the reports say it in read_note.
+func (s *Store) AttachReplica(ctx context.Context, dsn string, failed func(error)) error {
 	if s.dialect != Postgres {
 		return errors.New("a read replica needs PostgreSQL as the primary database; SQLite has none")
 	}
@@ -77,7 +85,7 @@ func (s *Store) AttachReplica(ctx context.Context, dsn string) error {
 		return fmt.Errorf("the read replica %s is not a standby (pg_is_in_recovery() is false): "+
 			"give a streaming replica of the primary, or no replica", MaskDSN(dsn))
 	}
-	s.replica = &replica{db: db}
+	s.replica = &replica{db: db, dsn: dsn, failed: failed}
 	return nil
 }
 
@@ -106,12 +114,20 @@ func (s *Store) reportSource(ctx context.Context) (*gorm.DB, results.Freshness) 
 	f, err := s.replicaFreshness(ctx, r)
 	if err != nil {
 		if ctx.Err() == nil { // the request's own end says nothing about the replica
-			r.downUntil.Store(time.Now().Add(replicaBackoff).UnixNano())
+			r.rest(err)
 		}
 		primary.Note = "the read replica is unavailable; this was read from the primary"
 		return s.db, primary
 	}
 	return r.db, f
+}
+
+// rest leaves the replica alone for replicaBackoff after err, and says so.
+func (r *replica) rest(err error) {
+	r.downUntil.Store(time.Now().Add(replicaBackoff).UnixNano())
+	if r.failed != nil {
+		r.failed(scrub(err, r.dsn))
+	}
 }
 
 // replicaFreshness compares the replica's replay position with the

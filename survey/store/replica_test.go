@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,17 +65,17 @@ func TestAttachReplicaRefuses(t *testing.T) {
 	surveytest.ForEachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		if s.Dialect() == store.SQLite {
-			err := s.AttachReplica(ctx, "postgres://postgres@127.0.0.1:5432/x")
+			err := s.AttachReplica(ctx, "postgres://postgres@127.0.0.1:5432/x", nil)
 			if err == nil || !strings.Contains(err.Error(), "needs PostgreSQL") {
 				t.Errorf("a replica of SQLite: %v, want a refusal naming PostgreSQL", err)
 			}
 			return
 		}
-		err := s.AttachReplica(ctx, "sqlite:replica.db")
+		err := s.AttachReplica(ctx, "sqlite:replica.db", nil)
 		if err == nil || !strings.Contains(err.Error(), "must be a PostgreSQL DSN") {
 			t.Errorf("a SQLite replica: %v, want a refusal", err)
 		}
-		err = s.AttachReplica(ctx, os.Getenv(surveytest.EnvPostgres)) // a primary, not a standby
+		err = s.AttachReplica(ctx, os.Getenv(surveytest.EnvPostgres), nil) // a primary, not a standby
 		if err == nil || !strings.Contains(err.Error(), "not a standby") {
 			t.Errorf("a primary given as the replica: %v, want \"not a standby\"", err)
 		}
@@ -99,7 +100,8 @@ func TestReadReplica(t *testing.T) {
 	dsn := surveytest.DSN(t, store.Postgres) // a fresh schema on the primary
 	s := surveytest.OpenMigrated(t, dsn)
 	ctx := context.Background()
-	if err := s.AttachReplica(ctx, withSearchPath(t, standbyBase, dsn)); err != nil {
+	var failures atomic.Int64 // what the server would log
+	if err := s.AttachReplica(ctx, withSearchPath(t, standbyBase, dsn), func(error) { failures.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
 	st := newLiveStudy(t, s, nil)
@@ -175,6 +177,9 @@ func TestReadReplica(t *testing.T) {
 			t.Fatalf("pg_ctlcluster %s: %v\n%s", action, err, out)
 		}
 	}
+	if n := failures.Load(); n != 0 {
+		t.Errorf("a replica paused and resumed was reported failing %d times", n)
+	}
 	pgctl("stop")
 	started := false
 	defer func() {
@@ -189,6 +194,9 @@ func TestReadReplica(t *testing.T) {
 	}
 	if total(r) != 17 || r.ReadFrom != "primary" || r.Note == "" {
 		t.Errorf("replica down: %d responses from %s (note %q), want all 17 from the primary with a note", total(r), r.ReadFrom, r.Note)
+	}
+	if _, err := s.Results(ctx, st.ID, results.Options{}); err != nil || failures.Load() != 1 {
+		t.Errorf("replica down, two reports: %d failures told (err %v), want one: the replica then rests", failures.Load(), err)
 	}
 	pgctl("start")
 	started = true

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/brandlift/brandlift/survey"
 	"github.com/brandlift/brandlift/survey/results"
@@ -48,7 +47,7 @@ func (s *Store) readReport(ctx context.Context, read func(db *gorm.DB) error) (r
 	db, fresh := s.reportSource(ctx)
 	err := read(db)
 	if err != nil && fresh.ReadFrom == readReplica && ctx.Err() == nil {
-		s.replica.downUntil.Store(time.Now().Add(replicaBackoff).UnixNano())
+		s.replica.rest(err)
 		fresh = fromPrimary("the read replica failed during the report; this was read from the primary")
 		err = read(s.db)
 	}
