@@ -51,13 +51,7 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 		NExposed:    m.Exposed.N,
 		NControl:    m.Control.N,
 	}
-	// "90% CI +6.2 to +9.0" / "90 % ДИ от +6,2 до +9,0": Russian says "from".
-	from := ""
-	if lang != "en" {
-		from = frontend.T(lang, "ci_from") + " "
-	}
-	h.Interval = frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + from +
-		frontend.Signed(lang, 100*m.AbsLiftCI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, 100*m.AbsLiftCI.Hi, 1)
+	h.Interval = ciPhrase(lang, confidence, 100*m.AbsLiftCI.Lo, 100*m.AbsLiftCI.Hi)
 	if m.Significant {
 		h.Verdict = frontend.T(lang, "verdict_sig")
 	} else {
@@ -68,6 +62,17 @@ func liftHeadline(lang string, st *survey.Study, m *results.LiftMetric, confiden
 	}
 	h.Norms = normsLine(lang, m.Norms)
 	return h
+}
+
+// ciPhrase words an interval of signed numbers: "90% CI +6.2 to +9.0" /
+// "90 % ДИ от +6,2 до +9,0" (Russian says "from").
+func ciPhrase(lang string, confidence, lo, hi float64) string {
+	from := ""
+	if lang != "en" {
+		from = frontend.T(lang, "ci_from") + " "
+	}
+	return frontend.Pct(lang, confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + from +
+		frontend.Signed(lang, lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, hi, 1)
 }
 
 // normsLine words a metric's place among the closed studies: "Among 12

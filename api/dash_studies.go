@@ -154,13 +154,8 @@ func npsHeadline(lang string, r *results.Report) *Headline {
 		if !ok || m.All == nil || m.All.N == 0 {
 			continue
 		}
-		from := ""
-		if lang != "en" {
-			from = frontend.T(lang, "ci_from") + " "
-		}
 		return &Headline{Label: "NPS", Lift: frontend.Signed(lang, m.All.NPS, 1), Score: true, LowSample: m.LowSample, NExposed: m.All.N,
-			Verdict: frontend.Pct(lang, r.Confidence, 0) + " " + frontend.T(lang, "ci_short") + " " + from +
-				frontend.Signed(lang, m.All.CI.Lo, 1) + " " + frontend.T(lang, "ci_to") + " " + frontend.Signed(lang, m.All.CI.Hi, 1)}
+			Verdict: ciPhrase(lang, r.Confidence, m.All.CI.Lo, m.All.CI.Hi)}
 	}
 	return nil
 }

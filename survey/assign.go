@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 )
 
 // HoldoutGroup decides a respondent's group for holdout studies, with no
@@ -29,7 +30,7 @@ func (st *Study) HoldoutGroup(rid string) Group {
 // it never equals the assignment hash. Deleting a respondent's data by their
 // id hashes the id the same way.
 func (st *Study) RespondentHash(rid string) string {
-	return st.RespondentHasher()(rid)
+	return respondentHash(hmac.New(sha256.New, st.keys.assignment), rid)
 }
 
 // RespondentHasher returns RespondentHash as a function that keeps one
@@ -38,13 +39,16 @@ func (st *Study) RespondentHash(rid string) string {
 // for concurrent use; take one per goroutine.
 func (st *Study) RespondentHasher() func(rid string) string {
 	m := hmac.New(sha256.New, st.keys.assignment)
-	var sum [sha256.Size]byte
-	var out [32]byte
 	return func(rid string) string {
 		m.Reset()
-		m.Write([]byte("respondent\x00"))
-		m.Write([]byte(rid))
-		hex.Encode(out[:], m.Sum(sum[:0])[:16])
-		return string(out[:])
+		return respondentHash(m, rid)
 	}
+}
+
+// respondentHash is the hash of rid by a fresh or reset HMAC state m.
+func respondentHash(m hash.Hash, rid string) string {
+	m.Write([]byte("respondent\x00"))
+	m.Write([]byte(rid))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0])[:16])
 }

@@ -36,6 +36,9 @@ type replica struct {
 	downUntil atomic.Int64
 }
 
+// replicaAwayNote is a report's read_note while the replica is not used.
+const replicaAwayNote = "the read replica is unavailable; this was read from the primary"
+
 // Read sources of a report (results.Freshness.ReadFrom).
 const (
 	readPrimary = "primary"
@@ -108,7 +111,7 @@ func (s *Store) reportSource(ctx context.Context) (*gorm.DB, results.Freshness) 
 		return s.db, primary
 	}
 	if time.Now().UnixNano() < r.downUntil.Load() {
-		primary.Note = "the read replica is unavailable; this was read from the primary"
+		primary.Note = replicaAwayNote
 		return s.db, primary
 	}
 	f, err := s.replicaFreshness(ctx, r)
@@ -116,7 +119,7 @@ func (s *Store) reportSource(ctx context.Context) (*gorm.DB, results.Freshness) 
 		if ctx.Err() == nil { // the request's own end says nothing about the replica
 			r.rest(err)
 		}
-		primary.Note = "the read replica is unavailable; this was read from the primary"
+		primary.Note = replicaAwayNote
 		return s.db, primary
 	}
 	return r.db, f
